@@ -1,0 +1,348 @@
+"""Actions of intake: receive (numbering), register, reclassify, and closing without handling."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from wenzheng.accounts.models import Mailbox, OrgUnit
+from wenzheng.accounts.policy import ledger_org_of
+from wenzheng.casework import sla
+from wenzheng.casework.models import (
+    Attachment,
+    Case,
+    CaseCounter,
+    Category,
+    Grade,
+)
+from wenzheng.casework.models.case import Channel
+from wenzheng.casework.recording import (
+    Actor,
+    authorize,
+    hash_query_code,
+    new_query_code,
+    record,
+)
+from wenzheng.casework.selectors import get_dispatch_proposal
+from wenzheng.casework.workflow import TERMINAL, get_transition
+from wenzheng.core import clock
+from wenzheng.core.errors import InvalidInput
+
+MAX_SUBJECT = 200
+MAX_BODY = 20_000
+MAX_TEXT = 20_000
+
+
+def _text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"请填写{label}。", field=field)
+    if len(value) > limit:
+        raise InvalidInput(f"{label}不能超过 {limit} 字。", field=field)
+    return value
+
+
+def _check_unit_in_org(unit: OrgUnit, org: OrgUnit, field: str) -> None:
+    if not unit.is_active or not org.contains(unit) or unit.pk == org.pk:
+        raise InvalidInput(f"“{unit}”不是本机构下可承办的单位。", field=field)
+
+
+# --- Receiving and numbering ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    case: Case
+    query_code: str  # shown once to the citizen; only its keyed hash is stored
+    created: bool
+
+
+def allocate_number(org: OrgUnit, year: int) -> tuple[int, str]:
+    """Next gapless number for ``org`` and ``year``; must run inside the registering transaction.
+
+    The conditional UPDATE takes the counter row's lock until commit, so concurrent registrations
+    queue on it (PostgreSQL) or on the database write lock (SQLite); a rollback returns the number.
+    """
+    CaseCounter.objects.bulk_create([CaseCounter(org=org, year=year, value=0)], ignore_conflicts=True)
+    CaseCounter.objects.filter(org=org, year=year).update(value=F("value") + 1)
+    seq = CaseCounter.objects.filter(org=org, year=year).values_list("value", flat=True).get()
+    number = settings.WENZHENG_CASE_NUMBER_FORMAT.format(prefix=org.case_prefix, year=year, seq=seq)
+    return seq, number
+
+
+def _store_attachment(
+    case: Case, upload: UploadedFile, *, user: Any, at: datetime, is_result: bool
+) -> Attachment:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return Attachment.objects.create(
+        case=case,
+        file=upload,
+        original_name=(upload.name or "file")[:255],
+        content_type=upload.content_type or "application/octet-stream",
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        is_result=is_result,
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        created_at=at,
+    )
+
+
+def do_receive_message(
+    *,
+    channel: str,
+    subject: str,
+    body: str,
+    acting_user: Any = None,
+    org: OrgUnit | None = None,
+    mailbox: Mailbox | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    is_public: bool = True,
+    source: str = "",
+    external_ref: str = "",
+    attachments: Sequence[UploadedFile] = (),
+    citizen: Any = None,
+) -> Receipt:
+    """A message enters the ledger from any channel and gets its number and query code."""
+    if channel not in Channel.values:
+        raise InvalidInput("未知的渠道。", field="channel")
+    subject = _text(subject, "subject", "标题", limit=MAX_SUBJECT)
+    body = _text(body, "body", "留言内容", limit=MAX_BODY)
+    if mailbox is not None:
+        if not mailbox.is_active:
+            raise InvalidInput("该信箱已停用。", field="mailbox")
+        org = org or ledger_org_of(mailbox.office)
+    if org is None or not org.runs_ledger:
+        raise InvalidInput("未指定受理机构。", field="org")
+    if mailbox is not None and not org.contains(mailbox.office):
+        raise InvalidInput("该信箱不属于本机构。", field="mailbox")
+    external_ref = (external_ref or "").strip()
+    if external_ref:
+        existing = Case.objects.filter(channel=channel, source=source, external_ref=external_ref).first()
+        if existing is not None:
+            return Receipt(existing, "", created=False)
+    if (
+        citizen is None
+        and getattr(acting_user, "is_authenticated", False)
+        and not acting_user.memberships.exists()
+    ):
+        citizen = acting_user
+    at = clock.now()
+    code = new_query_code()
+    transition = get_transition("receive")
+    try:
+        with transaction.atomic():
+            year = at.astimezone(clock.local_tz()).year
+            seq, number = allocate_number(org, year)
+            case = Case.objects.create(
+                org=org,
+                number=number,
+                year=year,
+                seq=seq,
+                channel=channel,
+                source=source,
+                external_ref=external_ref,
+                mailbox=mailbox,
+                subject=subject,
+                body=body,
+                citizen=citizen,
+                contact_name=contact_name.strip()[:100],
+                contact_phone=contact_phone.strip()[:30],
+                contact_email=contact_email.strip(),
+                query_code_hash=hash_query_code(code),
+                is_public=is_public,
+                received_at=at,
+                updated_at=at,
+            )
+            actor = Actor(
+                acting_user if getattr(acting_user, "is_authenticated", False) else None,
+                None,
+                "citizen" if citizen is not None and acting_user == citizen else "system",
+            )
+            for upload in attachments:
+                _store_attachment(case, upload, user=acting_user, at=at, is_result=False)
+            record(
+                case,
+                transition,
+                actor,
+                at=at,
+                public=True,
+                data={
+                    "channel": channel,
+                    "mailbox": mailbox.code if mailbox else None,
+                    "attachments": len(attachments),
+                },
+            )
+            sla.on_step(case, "receive", at)
+    except IntegrityError:
+        # Two deliveries of one external message raced; the other one won.
+        if external_ref:
+            existing = Case.objects.filter(channel=channel, source=source, external_ref=external_ref).first()
+            if existing is not None:
+                return Receipt(existing, "", created=False)
+        raise
+    return Receipt(case, code, created=True)
+
+
+# --- Registration -----------------------------------------------------------------------------
+
+
+def _check_registration(case: Case, category: Category | None, territory: OrgUnit | None, grade: str) -> None:
+    if category is not None and not category.is_active:
+        raise InvalidInput("该分类已停用。", field="category")
+    if territory is not None and not case.org.contains(territory):
+        raise InvalidInput("属地不在本机构辖区内。", field="territory")
+    if grade not in Grade.values:
+        raise InvalidInput("等级无效。", field="grade")
+
+
+def do_register(
+    case: Case,
+    *,
+    acting_user: Any,
+    category: Category,
+    grade: str = Grade.GENERAL,
+    territory: OrgUnit | None = None,
+    proposed_unit: OrgUnit | None = None,
+    handling_opinion: str = "",
+) -> Case:
+    """登记: classify, grade, place and propose the claiming unit (from the dispatch catalogue)."""
+    transition, actor, _ = authorize("register", case, acting_user)
+    if category is None:
+        raise InvalidInput("请选择分类。", field="category")
+    _check_registration(case, category, territory, grade)
+    proposal = get_dispatch_proposal(case.org, category, territory)
+    proposed = proposed_unit or (proposal.lead_unit if proposal else None)
+    if proposed is not None:
+        _check_unit_in_org(proposed, case.org, "proposed_unit")
+    opinion = _text(handling_opinion, "handling_opinion", "拟办意见", required=False)
+    at = clock.now()
+    with transaction.atomic():
+        record(
+            case,
+            transition,
+            actor,
+            at=at,
+            public=True,
+            changes={
+                "category": category,
+                "territory": territory,
+                "grade": grade,
+                "proposed_unit": proposed,
+                "handling_opinion": opinion,
+                "registered_at": at,
+            },
+            data={
+                "category": category.full_name,
+                "grade": grade,
+                "territory": territory.name if territory else None,
+                "proposed_unit": proposed.name if proposed else None,
+            },
+        )
+        sla.on_step(case, "register", at)
+    return case
+
+
+def do_reclassify(
+    case: Case,
+    *,
+    acting_user: Any,
+    category: Category | None = None,
+    territory: OrgUnit | None = None,
+    grade: str | None = None,
+    reason: str = "",
+) -> Case:
+    transition, actor, reason = authorize("reclassify", case, acting_user, reason=reason)
+    new_category = category or case.category
+    new_grade = grade or case.grade
+    _check_registration(case, new_category, territory or case.territory, new_grade)
+    changes: dict[str, Any] = {
+        "category": new_category,
+        "grade": new_grade,
+        "territory": territory or case.territory,
+    }
+    before = {
+        "category": case.category.full_name if case.category else None,
+        "grade": case.grade,
+        "territory": case.territory.name if case.territory else None,
+    }
+    with transaction.atomic():
+        record(
+            case,
+            transition,
+            actor,
+            changes=changes,
+            reason=reason,
+            data={
+                "before": before,
+                "after": {
+                    "category": new_category.full_name if new_category else None,
+                    "grade": new_grade,
+                    "territory": changes["territory"].name if changes["territory"] else None,
+                },
+            },
+        )
+    return case
+
+
+def _close(
+    case: Case,
+    action: str,
+    acting_user: Any,
+    *,
+    reason: str,
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    query_code: str | None = None,
+) -> Case:
+    transition, actor, reason = authorize(action, case, acting_user, reason=reason, query_code=query_code)
+    at = clock.now()
+    with transaction.atomic():
+        record(
+            case,
+            transition,
+            actor,
+            reason=reason,
+            at=at,
+            public=True,
+            changes={**(changes or {}), "closed_at": at},
+            data=data,
+        )
+        sla.on_close(case, at)
+    return case
+
+
+def do_reject(case: Case, *, acting_user: Any, reason: str) -> Case:
+    """Out of scope (e.g. an emergency for 110/119/120, a court case): closed with the reason given."""
+    return _close(case, "reject", acting_user, reason=reason)
+
+
+def do_withdraw(
+    case: Case, *, acting_user: Any = None, query_code: str | None = None, reason: str = ""
+) -> Case:
+    return _close(case, "withdraw", acting_user, reason=reason, query_code=query_code)
+
+
+def do_merge(case: Case, *, into: Case, acting_user: Any, reason: str = "") -> Case:
+    """A duplicate of ``into`` ("one channel, one acceptance"): closed and pointing at the original."""
+    if into.pk == case.pk:
+        raise InvalidInput("不能合并到自身。", field="into")
+    if into.org_id != case.org_id:
+        raise InvalidInput("只能合并到本机构的留言。", field="into")
+    if into.state in TERMINAL:
+        raise InvalidInput(f"目标留言 {into.number} 已办结或已关闭，不能合并到它。", field="into")
+    return _close(
+        case, "merge", acting_user, reason=reason, changes={"merged_into": into}, data={"into": into.number}
+    )

@@ -1,0 +1,85 @@
+"""The event log: append-only, one row per change, hash-chained per case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wenzheng.accounts.models import OrgUnit
+from wenzheng.casework.models.case import Case
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class CaseEvent(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("actor's unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("actor's role"), max_length=20, blank=True)
+    from_state = models.CharField(_("from state"), max_length=20, blank=True)
+    to_state = models.CharField(_("to state"), max_length=20)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    is_public = models.BooleanField(_("shown on the public timeline"), default=False)
+    created_at = models.DateTimeField(_("created at"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        indexes = [
+            models.Index(fields=["kind", "created_at"], name="case_event_kind_time"),
+            models.Index(fields=["actor_unit", "created_at"], name="case_event_unit_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.kind}"
+
+    def chain_payload(self) -> dict[str, Any]:
+        """What the hash covers: everything recorded about the change."""
+        return {
+            "case": self.case_id,
+            "seq": self.seq,
+            "kind": self.kind,
+            "actor": self.actor_id,
+            "actor_unit": self.actor_unit_id,
+            "actor_role": self.actor_role,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "reason": self.reason,
+            "data": self.data,
+            "is_public": self.is_public,
+            "created_at": self.created_at.isoformat(),
+        }
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Case events are append-only.")

@@ -1,0 +1,35 @@
+"""Plain queries of the ledger and its configuration (no permission checks: see access.py)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from wenzheng.accounts.models import OrgUnit
+from wenzheng.casework.models import Case, CaseEvent, Category, DispatchRule
+
+
+def get_dispatch_proposal(org: OrgUnit, category: Category, territory: OrgUnit | None) -> DispatchRule | None:
+    """The most specific dispatch rule: deepest category first, then deepest territory, then anywhere."""
+    lineage = category.lineage()
+    territory_ids = territory.ancestor_ids() if territory is not None else []
+    rules = list(
+        DispatchRule.objects.filter(org=org, category__in=lineage)
+        .select_related("lead_unit", "territory", "category")
+        .prefetch_related("co_units")
+    )
+    by_key = {(r.category_id, r.territory_id): r for r in rules}
+    for cat in lineage:
+        for territory_id in reversed(territory_ids):
+            if (cat.pk, territory_id) in by_key:
+                return by_key[(cat.pk, territory_id)]
+        if (cat.pk, None) in by_key:
+            return by_key[(cat.pk, None)]
+    return None
+
+
+def get_case_events(case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case).order_by("seq").select_related("actor", "actor_unit")
+
+
+def get_public_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case, is_public=True).order_by("seq").select_related("actor_unit")
