@@ -122,7 +122,8 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
             # Tests use a file, not memory: concurrency tests run real threads on their own connections.
-            "TEST": {"NAME": str(VAR_DIR / "test-wenzheng.sqlite3")},
+            # One file per process, so parallel test runs on one machine never share a database.
+            "TEST": {"NAME": str(VAR_DIR / f"test-wenzheng-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

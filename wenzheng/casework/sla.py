@@ -25,7 +25,9 @@ STOPS: dict[str, frozenset[str]] = {
 # Which step starts clocks whose rule begins at a given moment.
 STARTS: dict[str, frozenset[str]] = {
     "receive": frozenset({ClockStart.RECEIVED}),
-    "register": frozenset({ClockStart.REGISTERED}),
+    # The grade, and so the policy, is known only from registration: clocks that run from receipt
+    # start then too (from the moment of receipt), as the receipt itself saw the default grade's policy.
+    "register": frozenset({ClockStart.REGISTERED, ClockStart.RECEIVED}),
     "assign": frozenset({ClockStart.ASSIGNED}),
     "reassign": frozenset({ClockStart.ASSIGNED}),
     "arbitrate": frozenset({ClockStart.ASSIGNED}),
@@ -95,7 +97,8 @@ def on_step(case: Case, action: str, at: datetime) -> None:
         if policy is None:
             return
         for rule in policy.rules.filter(starts_at__in=starts):
-            _start(case, rule, rule.clock, at, calendar)
+            start = case.received_at if rule.starts_at == ClockStart.RECEIVED else at
+            _start(case, rule, rule.clock, start, calendar)
 
 
 def on_send_back(case: Case, at: datetime) -> None:

@@ -40,11 +40,15 @@ def _assign(
     action: str,
     case: Case,
     acting_user: Any,
-    lead_unit: OrgUnit,
+    lead_unit: OrgUnit | None,
     co_units: Iterable[OrgUnit] | None,
     reason: str,
 ) -> Case:
     transition, actor, reason = authorize(action, case, acting_user, reason=reason)
+    if lead_unit is None:
+        raise InvalidInput("请选择承办单位。", field="lead_unit")
+    if action == "reassign" and case.lead_unit_id == lead_unit.pk:
+        raise InvalidInput("改派须选择另一个单位；维持原单位请用“裁定”。", field="lead_unit")
     _check_unit_in_org(lead_unit, case.org, "lead_unit")
     at = clock.now()
     with transaction.atomic():
@@ -83,8 +87,6 @@ def do_reassign(
     reason: str = "",
 ) -> Case:
     """改派 after a return: the dispatcher agrees the unit was not competent and names another."""
-    if case.lead_unit_id == lead_unit.pk:
-        raise InvalidInput("改派须选择另一个单位；维持原单位请用“裁定”。", field="lead_unit")
     return _assign(
         "reassign", case, acting_user, lead_unit, None if co_units is None else list(co_units), reason
     )
@@ -92,7 +94,6 @@ def do_reassign(
 
 def do_arbitrate(case: Case, *, acting_user: Any, reason: str) -> Case:
     """裁定: the return is refused, the same unit must claim. The ball is not kicked."""
-    assert case.lead_unit is not None
     return _assign("arbitrate", case, acting_user, case.lead_unit, None, reason)
 
 

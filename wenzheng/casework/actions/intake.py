@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -306,8 +306,11 @@ def _close(
     changes: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
     query_code: str | None = None,
+    check: Callable[[], None] | None = None,
 ) -> Case:
     transition, actor, reason = authorize(action, case, acting_user, reason=reason, query_code=query_code)
+    if check is not None:
+        check()
     at = clock.now()
     with transaction.atomic():
         record(
@@ -337,12 +340,21 @@ def do_withdraw(
 
 def do_merge(case: Case, *, into: Case, acting_user: Any, reason: str = "") -> Case:
     """A duplicate of ``into`` ("one channel, one acceptance"): closed and pointing at the original."""
-    if into.pk == case.pk:
-        raise InvalidInput("不能合并到自身。", field="into")
-    if into.org_id != case.org_id:
-        raise InvalidInput("只能合并到本机构的留言。", field="into")
-    if into.state in TERMINAL:
-        raise InvalidInput(f"目标留言 {into.number} 已办结或已关闭，不能合并到它。", field="into")
+
+    def check_target() -> None:
+        if into.pk == case.pk:
+            raise InvalidInput("不能合并到自身。", field="into")
+        if into.org_id != case.org_id:
+            raise InvalidInput("只能合并到本机构的留言。", field="into")
+        if into.state in TERMINAL:
+            raise InvalidInput(f"目标留言 {into.number} 已办结或已关闭，不能合并到它。", field="into")
+
     return _close(
-        case, "merge", acting_user, reason=reason, changes={"merged_into": into}, data={"into": into.number}
+        case,
+        "merge",
+        acting_user,
+        reason=reason,
+        changes={"merged_into": into},
+        data={"into": into.number},
+        check=check_target,
     )

@@ -59,6 +59,14 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Case events are append-only.")
+
     def chain_payload(self) -> dict[str, Any]:
         """What the hash covers: everything recorded about the change."""
         return {
@@ -75,11 +83,3 @@ class CaseEvent(models.Model):
             "is_public": self.is_public,
             "created_at": self.created_at.isoformat(),
         }
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Case events are append-only.")
