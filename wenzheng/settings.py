@@ -113,7 +113,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing
                 # with "database is locked" when it upgrades a read lock mid-transaction.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -80,18 +82,18 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The path is a structural invariant of the tree, so it is kept here rather than in an action:
         # the admin, fixtures and actions all go through save().
         old_path = self.path
         if self.pk is None:
-            super().save(*args, **kwargs)  # type: ignore[arg-type]
+            super().save(*args, **kwargs)
             kwargs = {}
         self.path = (self.parent.path if self.parent else "") + f"{self.pk:09d}/"
         self.depth = self.path.count("/") - 1
         if self.parent is not None and self.parent.path.startswith(self.path):
             raise ValueError("A unit cannot be moved under itself.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             for child in OrgUnit.objects.filter(parent=self):
                 child.save()

@@ -148,7 +148,7 @@ def _district(
     aliases: tuple[str, ...],
     office_name: str,
     streets: tuple[_StreetDraft, ...],
-    extra_departments: tuple[_DeptDraft, ...] = (),
+    departments: tuple[_DeptDraft, ...] = _DISTRICT_DEPARTMENTS,
 ) -> OrgSpec:
     office = OrgSpec(
         code=f"{code}-BGS",
@@ -157,7 +157,7 @@ def _district(
         short_name=f"{name}政府办",
         aliases=(f"{name[:-1]}政府办",),
     )
-    departments = tuple(
+    department_units = tuple(
         OrgSpec(
             code=f"{code}-{suffix}",
             name=f"{name}{full}",
@@ -165,7 +165,7 @@ def _district(
             short_name=f"{name}{short}",
             aliases=(f"{name[:-1]}{short}",),
         )
-        for suffix, full, short in _DISTRICT_DEPARTMENTS + extra_departments
+        for suffix, full, short in departments
     )
     street_units = []
     for index, draft in enumerate(streets, start=1):
@@ -176,7 +176,7 @@ def _district(
         name=name,
         kind=kind,
         aliases=aliases,
-        children=(office, *departments, *street_units),
+        children=(office, *department_units, *street_units),
     )
 
 
@@ -271,7 +271,12 @@ ORG_TREE: Final[OrgSpec] = OrgSpec(
                         ("白沙镇", ("白沙",), (("沙湾村", ("沙湾",)), ("竹园村", ("竹园",)))),
                         ("岭下乡", ("岭下",), (("茶坪村", ("茶坪",)), ("枫树村", ("枫树",)))),
                     ),
-                    extra_departments=(("NY", "农业农村局", "农业农村局"),),
+                    departments=(
+                        ("ZJ", "住房和城乡建设局", "住建局"),
+                        ("JY", "教育局", "教育局"),
+                        ("WJ", "卫生健康局", "卫健局"),
+                        ("NY", "农业农村局", "农业农村局"),
+                    ),
                 ),
             ),
         ),
@@ -418,7 +423,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
             "我家住在{place}{estate}{bldg}{floor}楼。这栋楼的电梯从{dur}前开始停运，门口贴了张“维修中”的纸条就再没人管了。"
             "楼里有不少七八十岁的老人，上下楼只能靠家人背，买菜、看病都成了难题。我们找过{property}好几次，"
             "对方一会儿说等配件，一会儿说维修资金批不下来。",
-            "{estate}{bldg}的电梯这{dur}里坏了不下{n}次，最严重的一次把人关在轿厢里将近半小时。我们住在{floor}楼，"
+            "{place}{estate}{bldg}的电梯这{dur}里坏了不下{n}次，最严重的一次把人关在轿厢里将近半小时。我们住在{floor}楼，"
             "家里有孕妇和小孩，现在坐电梯提心吊胆，不坐又爬不动。{property}每次都是简单重启一下就算修好了。",
         ),
         asks=(
@@ -462,7 +467,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         bodies=(
             "{place}{estate}旁边的在建工地最近{dur}几乎每天施工到{time}，打桩机、混凝土泵车轰鸣不断，整栋楼的窗户都在震。"
             "小区里很多上班族和学生，整晚睡不好觉。打电话问过，工地说办了夜间施工许可，但我们从没看到公示。",
-            "我住在{road}边的{estate}，对面工地{dur}来一直夜间施工，渣土车{time}还在进进出出，喇叭声、倒车提示音吵得人根本睡不着。"
+            "我住在{place}{road}边的{estate}，对面工地{dur}来一直夜间施工，渣土车{time}还在进进出出，喇叭声、倒车提示音吵得人根本睡不着。"
             "家里老人有心脏病，这段时间血压一直降不下来。",
         ),
         asks=("请核查该工地是否真有夜间施工许可，晚上十点后依法停工。", "恳请管一管，还居民一个安静的夜晚。"),
@@ -495,7 +500,24 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         other="征收项目所在区人民政府",
     ),
     _Template(
-        category="城乡建设/供水供电/停水",
+        category="城乡建设/住房保障/老旧小区改造",
+        setting="urban",
+        subjects=("{estate}老旧小区改造施工拖沓", "{estate}改造工程进度慢、路面没回填"),
+        bodies=(
+            "{place}{estate}是九十年代的老小区，今年列入了老旧小区改造。可工程开工{dur}了，外墙刷了一半就停工，挖开的路面没回填，"
+            "雨天全是泥，管线也乱拉在外面。施工队说要等下一批资金，居民出行很不方便。",
+        ),
+        asks=("希望督促施工单位加快进度、保证质量，先把挖开的路面恢复。",),
+        topic="{estate}老旧小区改造",
+        resolved="经核查，{estate}改造项目因雨水管线设计变更一度停工。目前变更已完成审批，施工单位已增派人员复工，挖开的路面已临时回填硬化，"
+        "外墙和楼道粉刷将在一个月内完工，社区将组织居民代表参与验收。",
+        explained="{estate}改造项目分两期实施，一期为管网和路面，二期为外墙和楼道。一期因地下管线复杂进度有所延后，二期资金已经落实。"
+        "施工期间给您带来的不便，敬请谅解。",
+        progress="我们已约谈施工单位，要求三日内复工并先行回填挖开的路面，同时由监理单位每周向社区通报进度，我们将持续督办直至完工。",
+        other="所在区老旧小区改造工作专班",
+    ),
+    _Template(
+        category="城市管理/公用事业/供水",
         setting="urban",
         subjects=("{estate}经常无故停水", "{estate}频繁停水且无通知"),
         bodies=(
@@ -552,7 +574,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="urban",
         subjects=("{road}路面坑洼多处急需修补", "{road}破损严重，雨天积水"),
         bodies=(
-            "{road}从{road2}路口往北这一段，路面坑洼已经{dur}了，最大的坑有脸盆那么大，下雨天积满水根本看不出来。{date}我亲眼看到一个骑电动车的人摔在坑里。"
+            "{place}附近的{road}，从{road2}路口往北这一段，路面坑洼已经{dur}了，最大的坑有脸盆那么大，下雨天积满水根本看不出来。{date}我亲眼看到一个骑电动车的人摔在坑里。"
             "这条路车流量很大，晚上路灯又暗，非常危险。",
         ),
         asks=("请养护部门尽快修补，修好之前先设置警示标志。",),
@@ -568,7 +590,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="urban",
         subjects=("{road}与{road2}路口信号灯时长不合理", "建议优化{road}路口红绿灯配时"),
         bodies=(
-            "{road}与{road2}交叉口是上下班必经之路，但东西向绿灯只有十几秒，车辆经常排出几百米；行人过街的绿灯更短，老人走到一半就变灯了。"
+            "我住在{place}，{road}与{road2}交叉口是我上下班的必经之路，但东西向绿灯只有十几秒，车辆经常排出几百米；行人过街的绿灯更短，老人走到一半就变灯了。"
             "路口附近就是{school}，放学时孩子过马路非常危险。",
         ),
         asks=("建议重新优化信号配时，并在上下学时段安排交警或志愿者疏导。",),
@@ -581,7 +603,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
     ),
     _Template(
         category="交通运输/交通管理/停车管理",
-        setting="urban",
+        setting="none",
         subjects=("{hospital}周边停车难、乱停车严重", "{hospital}门口车辆双排停放堵路"),
         bodies=(
             "{hospital}门口的{road}每天早上七点到十点堵成一锅粥，看病的车找不到车位就沿路双排停放，救护车都进不去。医院停车场早就满了。"
@@ -650,7 +672,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="urban",
         subjects=("{school}变相收取资料费", "反映{school}要求统一订购教辅"),
         bodies=(
-            "孩子在{school}读书，这学期班主任在家长群里通知每人交{money}元，说是资料费和班费，没有收据，也不说明用途。还要求统一订某出版社的教辅，"
+            "孩子在{place}的{school}读书，这学期班主任在家长群里通知每人交{money}元，说是资料费和班费，没有收据，也不说明用途。还要求统一订某出版社的教辅，"
             "不买的孩子会被点名。家长们不敢公开说，怕对孩子不好。",
         ),
         asks=("请教育部门核查，规范学校收费，也请为反映人保密。",),
@@ -931,7 +953,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="urban",
         subjects=("{school}门口流动摊贩占道经营", "{road}流动摊贩堵塞人行道"),
         bodies=(
-            "{road}上{school}门口一到放学时间就挤满了流动摊贩，卖烤肠、炸串的推车把人行道全占了，学生只能走到机动车道上。"
+            "{place}的{road}上，{school}门口一到放学时间就挤满了流动摊贩，卖烤肠、炸串的推车把人行道全占了，学生只能走到机动车道上。"
             "垃圾和油污也没人清理。这种情况已经持续{dur}了。",
         ),
         asks=("请城管部门加强管理，也可以考虑在附近设置规范的疏导点。",),
@@ -962,7 +984,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="urban",
         subjects=("{road}路灯不亮已{dur}", "{road}夜间漆黑一片存隐患"),
         bodies=(
-            "{road}从{road2}口到{estate}这一段，有{n}盏路灯已经{dur}没亮了，晚上漆黑一片。这段路是很多人下晚班回家的必经之路，旁边还有工地，"
+            "{place}的{road}，从{road2}口到{estate}这一段，有{n}盏路灯已经{dur}没亮了，晚上漆黑一片。这段路是很多人下晚班回家的必经之路，旁边还有工地，"
             "大家晚上都不敢一个人走。",
         ),
         asks=("请路灯管理部门尽快检修。",),
@@ -977,7 +999,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="urban",
         subjects=("{road}一下雨就严重积水", "{estate}门口逢雨必淹"),
         bodies=(
-            "每次下大雨，{road}上{estate}门口这段积水就能没过小腿，车辆熄火，行人只能蹚水，有几次还倒灌进了小区地下车库。"
+            "每次下大雨，{place}{road}上{estate}门口这段积水就能没过小腿，车辆熄火，行人只能蹚水，有几次还倒灌进了小区地下车库。"
             "路边的排水口被垃圾和泥沙堵住，已经{dur}没人疏通了。",
         ),
         asks=("请相关部门疏通排水管道，从根本上解决积水问题。",),
@@ -1003,7 +1025,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         other="物业服务企业（小区内部垃圾由物业负责收集）",
     ),
     _Template(
-        category="城市管理/燃气供热/燃气安全",
+        category="城市管理/公用事业/燃气安全",
         setting="urban",
         major=True,
         subjects=("{estate}{bldg}楼道燃气味浓恐有泄漏", "紧急：{estate}疑似燃气泄漏"),
@@ -1087,7 +1109,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         major=True,
         subjects=("{school}多名学生食堂就餐后呕吐腹泻", "紧急反映{school}疑似食物中毒"),
         bodies=(
-            "我孩子在{school}上学，今天中午在学校食堂吃完饭，下午班上好多孩子开始肚子疼、呕吐、拉肚子，听说全校有{pupils}个学生不舒服，"
+            "我孩子在{place}的{school}上学，今天中午在学校食堂吃完饭，下午班上好多孩子开始肚子疼、呕吐、拉肚子，听说全校有{pupils}个学生不舒服，"
             "已经陆续送到{hospital}了。学校到现在也没给家长一个说法，家长群里都炸锅了，很多人堵在学校门口。",
         ),
         asks=("恳请政府马上调查原因，全力救治孩子，给家长一个交代！",),
@@ -1199,7 +1221,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="rural",
         subjects=("{village}土地流转租金被拖欠", "流转土地租金迟迟不发"),
         bodies=(
-            "我们{village}有几十户村民把承包地流转给了一家种植合作社，合同写明每亩每年租金{money}元，年底前付清。现在已经过去{dur}，"
+            "我们{place}有几十户村民把承包地流转给了一家种植合作社，合同写明每亩每年租金{money}元，年底前付清。现在已经过去{dur}，"
             "租金还没发，合作社负责人说今年效益不好。不少村民就靠这笔钱过日子。",
         ),
         asks=("请相关部门督促合作社按合同支付租金。",),
@@ -1737,9 +1759,9 @@ _TRIED: Final = (
 )
 _URGENT: Final = (
     "这件事涉及周边{households}多户居民，大家意见很大。",
-    "已经不是第一次反映了，再拖下去怕出安全事故。",
+    "这个问题已经反映过不止一次，一直没有解决，希望能加快办理。",
     "周边居民已经联名写了情况说明，希望作为重点问题办理。",
-    "情况比较紧急，拖一天就多一天隐患。",
+    "身边很多人都遇到了同样的问题，恳请领导高度重视。",
 )
 _REPLY_GREETINGS: Final = ("网友您好！", "尊敬的网友：您好！", "您好！", "{name}同志：您好！")
 _REPLY_ACKS: Final = (
@@ -1854,7 +1876,13 @@ def _compose_reply(
             "explained": template.explained,
             "in_progress": template.progress,
         }[outcome]
-        intro = "我们高度重视您反映的情况。" if template.major else rng.choice(_REPLY_INTROS[outcome])
+        if template.major:
+            intro = "我们高度重视您反映的情况。"
+        elif text.startswith(("经", "接")):
+            # The text already opens with its own "经核查/接报后"; a second one would stutter.
+            intro = "" if outcome != "in_progress" else rng.choice(_REPLY_INTROS[outcome])
+        else:
+            intro = rng.choice(_REPLY_INTROS[outcome])
         core = intro + text.format_map(values)
     contact = rng.choice(_REPLY_CONTACTS).format_map(values)
     thanks = rng.choice(_REPLY_THANKS)

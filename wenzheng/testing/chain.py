@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wenzheng.casework import actions
 from wenzheng.casework.models import Case, Satisfaction
 from wenzheng.casework.models.case import Channel, FollowUpMethod
@@ -24,13 +26,13 @@ PATH = [
 
 
 def new_case(
-    world: World, *, subject: str = HOSTILE_SUBJECT, body: str = HOSTILE_BODY, **kwargs: object
+    world: World, *, subject: str = HOSTILE_SUBJECT, body: str = HOSTILE_BODY, **kwargs: Any
 ) -> Case:
     kwargs.setdefault("channel", Channel.WEB)
     kwargs.setdefault("org", world.city)
     kwargs.setdefault("contact_phone", "13800138000")
     kwargs.setdefault("citizen", world.citizen)
-    receipt = actions.do_receive_message(subject=subject, body=body, **kwargs)  # type: ignore[arg-type]
+    receipt = actions.do_receive_message(subject=subject, body=body, **kwargs)
     return receipt.case
 
 
@@ -67,7 +69,7 @@ def step(world: World, case: Case, target: State) -> Case:
     return case
 
 
-def case_in_state(world: World, state: State, **kwargs: object) -> Case:
+def case_in_state(world: World, state: State, **kwargs: Any) -> Case:
     """A fresh case brought to ``state`` through the real actions."""
     case = new_case(world, **kwargs)
     if state == State.RETURNED:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,13 +39,13 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Level and full name are derived structure, kept consistent wherever a category is saved.
         self.level = (self.parent.level + 1) if self.parent else 1
         if self.level > 3:
             raise ValueError("The category tree has three levels.")
         self.full_name = f"{self.parent.full_name}/{self.name}" if self.parent else self.name
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def lineage(self) -> list[Category]:
         """This category and its ancestors, most specific first."""
