@@ -541,12 +541,14 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         bodies=(
             "紧急求助！{place}{estate}旁边的工地开挖深基坑后，我们{bldg}从前天开始墙体出现多条裂缝，最宽的能塞进手指，楼道地面明显下沉，"
             "晚上能听到咔咔的响声。楼里住着{households}多户人，大家都不敢回家，有的睡在车里。施工方只说会找人来看，到现在也没人来。",
+            "{place}{estate}{bldg}的住户紧急求助：隔壁工地打桩以来，我们楼的外墙和楼梯间出现了大量裂缝，今天早上{unit}有一块阳台板掉了下来，"
+            "差点砸到人。居民多次找施工方，对方只派人拿水泥抹了抹。现在大家晚上都不敢在家住。",
         ),
         asks=("恳请领导立即派专业人员鉴定，叫停施工，先把居民安置好！",),
         topic="{estate}{bldg}房屋开裂",
-        resolved="接到反映后，我们会同住建、应急部门和街道连夜赶赴现场，责令工地立即停止基坑作业并回填加固，组织居民临时转移安置。第三方检测机构已完成安全鉴定，"
+        resolved="接到反映后，我们会同住建、应急部门和街道连夜赶赴现场，责令工地立即停工并采取应急加固措施，组织居民临时转移安置。第三方检测机构已完成安全鉴定，"
         "房屋主体结构稳定，裂缝已修复，居民已陆续返回，相关损失由建设单位依法承担。",
-        progress="我们已责令工地全面停工，对基坑进行应急回填，并安排居民到附近酒店过渡。房屋安全鉴定正在进行，结论出来后将第一时间向居民公开，"
+        progress="我们已责令工地全面停工并采取应急加固措施，并安排居民到附近酒店过渡。房屋安全鉴定正在进行，结论出来后将第一时间向居民公开，"
         "并督促建设单位制定维修和赔偿方案。",
     ),
     # ---- 交通运输 ------------------------------------------------------------------------
@@ -841,8 +843,10 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         major=True,
         subjects=("{people}名农民工被拖欠工资急盼解决", "{estate}项目拖欠农民工工资，工友情绪激动"),
         bodies=(
-            "我们是{company}在{place}承建的{estate}项目的{people}名农民工，从春天干到现在，工资一分没拿到，总共欠了{amount}。包工头已经联系不上，"
+            "我们是{contractor}在{place}承建的{estate}项目的{people}名农民工，从春天干到现在，工资一分没拿到，总共欠了{amount}。包工头已经联系不上，"
             "项目部说钱早就拨给劳务公司了。眼看要过年，大家都等着钱回家，很多工友情绪很激动，说再不给钱就一起去市政府门口讨说法。",
+            "我是{contractor}的工人，公司在{place}的{estate}工地已经停工{dur}，老板说资金链断了，我们{people}个人的工资加起来有{amount}没发。"
+            "昨天有工友爬上了塔吊，好不容易才被劝下来，大家都说再没人管就拉横幅去区政府。我们都是靠力气吃饭的，实在没办法了。",
         ),
         asks=("恳请领导马上过问，帮我们把血汗钱要回来，别让事情闹大！",),
         topic="{estate}项目拖欠农民工工资",
@@ -939,6 +943,8 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         bodies=(
             "今天早上发现{river}靠近{place}的河段漂满了死鱼，绵延好几百米，河水发黄，有一股很冲的药水味。上游不远就是{factory}，"
             "前几天夜里有人看见槽罐车停在河边。下游是好几个村的灌溉水源，大家非常恐慌。",
+            "{place}的村民紧急反映：{river}从昨晚开始颜色发红，今天一早岸边全是翻着白肚的死鱼，喝了河水的鸭子也死了好几只。"
+            "村里不少人家还在用河水浇菜，有老人闻了气味头晕。我们怀疑是上游{factory}排的废水。",
         ),
         asks=("恳请环保部门立即采样检测，查明污染源，防止污染扩散！",),
         topic="{river}死鱼",
@@ -1032,6 +1038,8 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         bodies=(
             "{place}{estate}{bldg}{unit}的楼道里从昨天晚上起就有很浓的煤气味，越往上越重，已经有邻居头晕恶心。打了燃气公司电话，说排队派人，"
             "到现在还没来。楼里住着几十户人家，老人孩子多，大家都不敢开灯、不敢打火，有的已经跑到楼下去了。",
+            "刚下班回家，一进{place}{estate}{bldg}{unit}的楼道就闻到一股很重的臭鸡蛋味，越往上越明显，敲了几家门都说闻到了。"
+            "物业说已经报给燃气公司，可一个多小时过去了还没人来。楼上还有人在做饭，我们担心会爆炸，已经让老人孩子先下楼了。",
         ),
         asks=("请立即派人排查，千万别出事！",),
         topic="{estate}{bldg}燃气泄漏",
@@ -1111,6 +1119,8 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         bodies=(
             "我孩子在{place}的{school}上学，今天中午在学校食堂吃完饭，下午班上好多孩子开始肚子疼、呕吐、拉肚子，听说全校有{pupils}个学生不舒服，"
             "已经陆续送到{hospital}了。学校到现在也没给家长一个说法，家长群里都炸锅了，很多人堵在学校门口。",
+            "{place}的{school}今天有很多孩子午饭后上吐下泻，我家孩子也在其中，现在在{hospital}输液。孩子说中午的菜有股酸味。"
+            "听说学校食堂外包给了一家公司，今年已经出过一次类似的事。家长们非常愤怒，有人说要去教育局讨说法。",
         ),
         asks=("恳请政府马上调查原因，全力救治孩子，给家长一个交代！",),
         topic="{school}学生就餐后身体不适",
@@ -1221,7 +1231,7 @@ _TEMPLATES: Final[tuple[_Template, ...]] = (
         setting="rural",
         subjects=("{village}土地流转租金被拖欠", "流转土地租金迟迟不发"),
         bodies=(
-            "我们{place}有几十户村民把承包地流转给了一家种植合作社，合同写明每亩每年租金{money}元，年底前付清。现在已经过去{dur}，"
+            "我们{place}有几十户村民把承包地流转给了一家种植合作社，合同写明每亩每年租金{money}元，年底前付清。可现在年底已经过去{dur}了，"
             "租金还没发，合作社负责人说今年效益不好。不少村民就靠这笔钱过日子。",
         ),
         asks=("请相关部门督促合作社按合同支付租金。",),
@@ -1560,6 +1570,7 @@ _COMPANIES: Final = (
     "天成物流公司",
     "永利服装厂",
 )
+_CONTRACTORS: Final = ("宏远建筑劳务公司", "鑫盛建设工程公司", "江川路桥建设公司", "澜城建工集团")
 _PROPERTY_COMPANIES: Final = ("恒安物业", "嘉和物业", "锦华物业", "安居物业", "和顺物业")
 _DEVELOPERS: Final = ("华茂置业", "盛景房地产开发公司", "江川宏图置业", "澜城地产")
 _FACTORIES: Final = ("金泰化工厂", "永兴建材厂", "鑫达塑料制品厂", "华宇机械加工厂", "宏发木材加工厂")
@@ -1579,7 +1590,14 @@ _PARKS: Final = ("滨江公园", "人民广场", "东湖公园", "文化广场",
 _STATIONS: Final = ("青澜火车站", "青澜高铁站", "青澜长途汽车站", "青澜机场")
 _AGENCIES: Final = ("青澜假日旅行社", "江川阳光旅行社", "澜城国际旅行社")
 _NURSING_HOMES: Final = ("康宁养老院", "福寿颐养中心", "夕阳红老年公寓", "安泰护理院")
-_AFFAIRS: Final = ("营业执照变更", "不动产登记", "社保卡补办", "公积金提取", "居住证办理", "个体户注册")
+_AFFAIRS: Final = (
+    "营业执照变更登记",
+    "不动产转移登记",
+    "社保卡补领",
+    "住房公积金提取",
+    "居住证",
+    "个体工商户登记",
+)
 _FALLBACK_VILLAGES: Final = ("石门村", "柳塘村", "杉木村", "杨家坪村")
 
 _SURNAMES: Final = tuple("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢唐彭曾邓肖田")
@@ -1625,6 +1643,15 @@ def _place_context(ref: PlaceRef) -> tuple[str, str, bool]:
     local = "".join(unit.name for unit in chain if unit.kind not in ("district", "county"))
     is_village = chain[-1].kind == "community" and chain[-1].name.endswith("村")
     return full, local, is_village
+
+
+def _village_of(township_code: str, rng: random.Random) -> str | None:
+    """A village of the township in ORG_TREE, when it has any."""
+    entry = _unit_index().get(township_code)
+    if entry is None:
+        return None
+    villages = [child.name for child in entry[0].children if child.name.endswith("村")]
+    return rng.choice(villages) if villages else None
 
 
 def _district_names(place_names: Sequence[PlaceRef]) -> dict[str, str]:
@@ -1680,6 +1707,7 @@ def _slots(rng: random.Random, place: PlaceRef | None, district_names: dict[str,
         if is_village:
             village = place.name
         elif place.name.endswith(("镇", "乡")):
+            village = _village_of(place.unit_code, rng) or village
             place_text += village
     fee = rng.randint(12, 24) / 10
     road, road2 = rng.sample(_ROADS, 2)
@@ -1715,6 +1743,7 @@ def _slots(rng: random.Random, place: PlaceRef | None, district_names: dict[str,
         "kinder": rng.choice(_KINDERGARTENS),
         "hospital": rng.choice(_HOSPITALS),
         "company": rng.choice(_COMPANIES),
+        "contractor": rng.choice(_CONTRACTORS),
         "property": rng.choice(_PROPERTY_COMPANIES),
         "developer": rng.choice(_DEVELOPERS),
         "factory": rng.choice(_FACTORIES),
@@ -1759,15 +1788,17 @@ _TRIED: Final = (
 )
 _URGENT: Final = (
     "这件事涉及周边{households}多户居民，大家意见很大。",
-    "这个问题已经反映过不止一次，一直没有解决，希望能加快办理。",
+    "这个问题已经反映过不止一次，一直没有得到解决。",
     "周边居民已经联名写了情况说明，希望作为重点问题办理。",
     "身边很多人都遇到了同样的问题，恳请领导高度重视。",
 )
 _REPLY_GREETINGS: Final = ("网友您好！", "尊敬的网友：您好！", "您好！", "{name}同志：您好！")
+_HOTLINE_REPLY_GREETINGS: Final = ("您好！", "{name}同志：您好！", "{name}您好！")
+_VIA: Final[dict[str, str]] = {"hotline": "来电", "mailbox": "来信", "email": "来信"}
 _REPLY_ACKS: Final = (
     "您反映的关于{topic}的问题已收悉。",
     "您反映的{topic}问题收悉，现答复如下：",
-    "您的留言收悉。对您反映的{topic}问题，我们高度重视，现答复如下：",
+    "您的{via}收悉。对您反映的{topic}问题，我们高度重视，现答复如下：",
 )
 _REPLY_INTROS: Final[dict[str, tuple[str, ...]]] = {
     "resolved": (
@@ -1859,11 +1890,23 @@ def _compose_body(
 
 
 def _compose_reply(
-    rng: random.Random, template: _Template, slots: dict[str, str], *, outcome: str, contact_name: str
+    rng: random.Random,
+    template: _Template,
+    slots: dict[str, str],
+    *,
+    outcome: str,
+    contact_name: str,
+    channel: str,
 ) -> str:
-    values = {**slots, "topic": template.topic.format_map(slots), "name": contact_name}
+    values = {
+        **slots,
+        "topic": template.topic.format_map(slots),
+        "name": contact_name,
+        "via": _VIA.get(channel, "留言"),
+    }
     values["office_phone"] = f"{rng.randint(8100, 8899)}{rng.randint(1000, 9999)}"
-    greeting = rng.choice(_REPLY_GREETINGS).format_map(values)
+    greetings = _HOTLINE_REPLY_GREETINGS if channel == "hotline" else _REPLY_GREETINGS
+    greeting = rng.choice(greetings).format_map(values)
     ack = rng.choice(_REPLY_ACKS).format_map(values)
     if outcome == "not_competent":
         core = (
@@ -1877,7 +1920,7 @@ def _compose_reply(
             "in_progress": template.progress,
         }[outcome]
         if template.major:
-            intro = "我们高度重视您反映的情况。"
+            intro = ""
         elif text.startswith(("经", "接")):
             # The text already opens with its own "经核查/接报后"; a second one would stutter.
             intro = "" if outcome != "in_progress" else rng.choice(_REPLY_INTROS[outcome])
@@ -1932,7 +1975,9 @@ def _generate_one(
         channel=channel,
         mailbox_code=mailbox.code if mailbox else None,
         reply_outcome=outcome,
-        reply_body=_compose_reply(rng, template, slots, outcome=outcome, contact_name=contact_name),
+        reply_body=_compose_reply(
+            rng, template, slots, outcome=outcome, contact_name=contact_name, channel=channel
+        ),
     )
 
 
