@@ -35,7 +35,6 @@ from wenzheng.demo.content import (
     GeneratedMessage,
     OrgSpec,
     generate_messages,
-    iter_units,
     place_refs,
 )
 
@@ -69,8 +68,13 @@ def is_loaded() -> bool:
 
 def _create_units(spec: OrgSpec, parent: OrgUnit | None) -> None:
     unit = OrgUnit.objects.create(
-        code=spec.code, name=spec.name, short_name=spec.short_name, kind=spec.kind, parent=parent,
-        aliases=list(spec.aliases), runs_ledger=spec.code == CITY_CODE,
+        code=spec.code,
+        name=spec.name,
+        short_name=spec.short_name,
+        kind=spec.kind,
+        parent=parent,
+        aliases=list(spec.aliases),
+        runs_ledger=spec.code == CITY_CODE,
         case_prefix=CASE_PREFIX if spec.code == CITY_CODE else "",
     )
     for child in spec.children:
@@ -88,7 +92,9 @@ def _dispatch_catalogue(city: OrgUnit) -> None:
             continue
         for district in districts:
             local = units.get(f"{district.code}-{suffix}") or units[f"{district.code}-BGS"]
-            DispatchRule.objects.create(org=city, category=root, territory=district, lead_unit=local, note="属地管理")
+            DispatchRule.objects.create(
+                org=city, category=root, territory=district, lead_unit=local, note="属地管理"
+            )
 
 
 class Staff:
@@ -104,7 +110,8 @@ class Staff:
         key = (unit.pk, role.value)
         if key not in self.by_unit_role:
             user = User.objects.create(
-                username=f"{unit.code.lower()}-{role.value}", full_name=f"{unit.short_name or unit.name}{role.label}",
+                username=f"{unit.code.lower()}-{role.value}",
+                full_name=f"{unit.short_name or unit.name}{role.label}",
                 password=self.password_hash,
             )
             Membership.objects.create(user=user, unit=unit, role=role)
@@ -141,25 +148,38 @@ class Player:
         citizen = rng.choice(self.citizens) if rng.random() < 0.15 else None
         with clock.frozen_at(received):
             case = actions.do_receive_message(
-                channel=message.channel, subject=message.subject, body=message.body, org=city,
-                mailbox=self.mailboxes.get(message.mailbox_code or ""), contact_name=message.contact_name,
-                contact_phone=message.contact_phone, contact_email=message.contact_email,
-                is_public=message.is_public, citizen=citizen,
+                channel=message.channel,
+                subject=message.subject,
+                body=message.body,
+                org=city,
+                mailbox=self.mailboxes.get(message.mailbox_code or ""),
+                contact_name=message.contact_name,
+                contact_phone=message.contact_phone,
+                contact_email=message.contact_email,
+                is_public=message.is_public,
+                citizen=citizen,
             ).case
-        intake, dispatcher = staff.get(self.units["QL-SLZX"], Role.INTAKE_OPERATOR), staff.get(
-            self.units["QL-ZFB"], Role.DISPATCHER
+        intake, dispatcher = (
+            staff.get(self.units["QL-SLZX"], Role.INTAKE_OPERATOR),
+            staff.get(self.units["QL-ZFB"], Role.DISPATCHER),
         )
         t = self.later(received, 0.5, 20)
         if rng.random() < 0.02:
-            self.at(t, lambda: actions.do_reject(case, acting_user=intake, reason="属于紧急求助，已告知拨打 110"))
+            self.at(
+                t, lambda: actions.do_reject(case, acting_user=intake, reason="属于紧急求助，已告知拨打 110")
+            )
             return case
         if rng.random() < 0.01 and case.citizen_id:
             self.at(t, lambda: actions.do_withdraw(case, acting_user=citizen, reason="问题已自行解决"))
             return case
         category = self.categories[f"{message.level1}/{message.level2}/{message.level3}"]
         territory = self.units.get(message.place_code or "")
-        if not self.at(t, lambda: actions.do_register(case, acting_user=intake, category=category,
-                                                       grade=message.grade, territory=territory)):
+        if not self.at(
+            t,
+            lambda: actions.do_register(
+                case, acting_user=intake, category=category, grade=message.grade, territory=territory
+            ),
+        ):
             return case
         proposal = get_dispatch_proposal(city, category, territory)
         lead = proposal.lead_unit if proposal else self.units["QL-ZFB"]
@@ -169,17 +189,27 @@ class Player:
         liaison = staff.get(lead, Role.LIAISON)
         if rng.random() < 0.06:  # a unit that says "not ours"; the dispatcher decides
             t = self.later(t, 2, 20)
-            if not self.at(t, lambda: actions.do_return(case, acting_user=liaison, reason="该事项不属于本单位职责范围")):
+            if not self.at(
+                t, lambda: actions.do_return(case, acting_user=liaison, reason="该事项不属于本单位职责范围")
+            ):
                 return case
             t = self.later(t, 2, 30)
             if rng.random() < 0.5:
                 other = self.units["QL-ZFB"] if lead.code != "QL-ZFB" else self.units["QL-ZJ"]
-                done = self.at(t, lambda: actions.do_reassign(case, acting_user=dispatcher, lead_unit=other,
-                                                              reason="按职责改派"))
+                done = self.at(
+                    t,
+                    lambda: actions.do_reassign(
+                        case, acting_user=dispatcher, lead_unit=other, reason="按职责改派"
+                    ),
+                )
                 lead, liaison = other, staff.get(other, Role.LIAISON)
             else:
-                done = self.at(t, lambda: actions.do_arbitrate(case, acting_user=dispatcher,
-                                                               reason="属地管理，应由原单位办理"))
+                done = self.at(
+                    t,
+                    lambda: actions.do_arbitrate(
+                        case, acting_user=dispatcher, reason="属地管理，应由原单位办理"
+                    ),
+                )
             if not done:
                 return case
         slow = rng.random() < 0.08  # some units are late: the supervision screens need them
@@ -188,22 +218,35 @@ class Player:
             return case
         supervisor = staff.get(self.units["QL-DCS"], Role.SUPERVISOR)
         if message.grade == "major" or rng.random() < 0.04:
-            self.at(self.later(t, 1, 6), lambda: actions.do_set_key_supervision(
-                case, acting_user=supervisor, on=True, reason="群众反映强烈，列入重点督办"))
+            self.at(
+                self.later(t, 1, 6),
+                lambda: actions.do_set_key_supervision(
+                    case, acting_user=supervisor, on=True, reason="群众反映强烈，列入重点督办"
+                ),
+            )
         if rng.random() < 0.05:
             t = self.later(t, 4, 40)
-            if not self.at(t, lambda: actions.do_request_extension(
-                    case, acting_user=liaison, working_days=rng.choice([3, 5]), reason="需多部门联合现场核查")):
+            if not self.at(
+                t,
+                lambda: actions.do_request_extension(
+                    case, acting_user=liaison, working_days=rng.choice([3, 5]), reason="需多部门联合现场核查"
+                ),
+            ):
                 return case
             self.at(self.later(t, 2, 20), lambda: actions.do_grant_extension(case, acting_user=dispatcher))
         handler = staff.get(lead, Role.HANDLER)
         t = self.later(t, 20, 200 if slow else 110)
         if not self.at(t, lambda: actions.do_draft_reply(case, acting_user=handler, body=message.reply_body)):
             if rng.random() < 0.3:
-                self.at(self.now - HOUR, lambda: actions.do_urge(case, acting_user=supervisor, message="请抓紧办理"))
+                self.at(
+                    self.now - HOUR,
+                    lambda: actions.do_urge(case, acting_user=supervisor, message="请抓紧办理"),
+                )
             return case
         t = self.later(t, 1, 20)
-        if not self.at(t, lambda: actions.do_submit_reply(case, acting_user=staff.get(lead, Role.UNIT_LEADER))):
+        if not self.at(
+            t, lambda: actions.do_submit_reply(case, acting_user=staff.get(lead, Role.UNIT_LEADER))
+        ):
             return case
         reviewer = staff.get(self.units["QL-ZFB"], Role.REVIEWER)
         t = self.later(t, 1, 20)
@@ -214,9 +257,16 @@ class Player:
             return case
         t = self.later(t, 24, 120)
         result = rng.choices(["satisfied", "basic", "unsatisfied"], weights=[70, 22, 8])[0]
-        if not self.at(t, lambda: actions.do_record_follow_up(
-                case, acting_user=intake, method=FollowUpMethod.PHONE, result=result,
-                comment="回访留言人，问题仍未解决" if result == "unsatisfied" else "")):
+        if not self.at(
+            t,
+            lambda: actions.do_record_follow_up(
+                case,
+                acting_user=intake,
+                method=FollowUpMethod.PHONE,
+                result=result,
+                comment="回访留言人，问题仍未解决" if result == "unsatisfied" else "",
+            ),
+        ):
             return case
         if result != "unsatisfied":
             self.at(self.later(t, 24, 200), lambda: actions.do_archive(case, acting_user=intake))
@@ -252,8 +302,16 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
     categories = {c.full_name: c for c in Category.objects.filter(level=3)}
     rng = random.Random(seed)
     now = clock.now()
-    player = Player(rng=rng, staff=Staff(password_hash), city=city, now=now, units=units, categories=categories,
-                    mailboxes={m.code: m for m in Mailbox.objects.all()}, citizens=citizens)
+    player = Player(
+        rng=rng,
+        staff=Staff(password_hash),
+        city=city,
+        now=now,
+        units=units,
+        categories=categories,
+        mailboxes={m.code: m for m in Mailbox.objects.all()},
+        citizens=citizens,
+    )
     generated = generate_messages(messages, seed=seed, place_names=place_refs())
     # Denser in recent weeks, so every stage of the chain has open cases as well as a history.
     moments = sorted(now - timedelta(days=days * rng.random() ** 2) for _ in generated)
@@ -265,5 +323,7 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
 def demo_logins() -> list[tuple[str, str, str, str]]:
     """(username, full name, role, unit) of the demo logins worth showing."""
     units = {u.code: u.name for u in OrgUnit.objects.filter(code__in={s.unit_code for s in DEMO_USERS})}
-    rows = [(s.username, s.full_name, str(Role(s.role).label), units.get(s.unit_code, "")) for s in DEMO_USERS]
+    rows = [
+        (s.username, s.full_name, str(Role(s.role).label), units.get(s.unit_code, "")) for s in DEMO_USERS
+    ]
     return [*rows, ("citizen", "林小满", "市民", "")]

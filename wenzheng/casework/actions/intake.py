@@ -224,7 +224,12 @@ def do_register(
         raise InvalidInput("请选择分类。", field="category")
     _check_registration(case, category, territory, grade)
     proposal = get_dispatch_proposal(case.org, category, territory)
-    proposed = proposed_unit or (proposal.lead_unit if proposal else None)
+    # The catalogue decides; failing that, a leader mailbox routes to the office behind it.
+    proposed = (
+        proposed_unit
+        or (proposal.lead_unit if proposal else None)
+        or (case.mailbox.office if case.mailbox_id else None)
+    )
     if proposed is not None:
         _check_unit_in_org(proposed, case.org, "proposed_unit")
     opinion = _text(handling_opinion, "handling_opinion", "拟办意见", required=False)

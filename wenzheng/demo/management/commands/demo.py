@@ -36,8 +36,10 @@ class Command(BaseCommand):
             return
         with translation.override(settings.LANGUAGE_CODE):
             self.stdout.write("")
-            self.stdout.write("wenzheng demo — http://127.0.0.1:8000/admin/  (password for every login: "
-                              f"{settings.WENZHENG_DEMO_PASSWORD})")
+            self.stdout.write(
+                "wenzheng demo — http://127.0.0.1:8000/admin/  (password for every login: "
+                f"{settings.WENZHENG_DEMO_PASSWORD})"
+            )
             for username, full_name, role, unit in demo_logins():
                 self.stdout.write(f"  {username:18} {full_name:6} {role:8} {unit}")
             self.stdout.write("")
