@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,21 @@ class OrgUnit(models.Model):
         if old_path and old_path != self.path:
             for child in OrgUnit.objects.filter(parent=self):
                 child.save()
+
+    def clean(self) -> None:
+        # The same rule as in save(), as a form error for the admin instead of a server error.
+        super().clean()
+        if self.pk is None or not self.path or self.parent_id is None:
+            return
+        try:
+            parent = self.parent
+        except OrgUnit.DoesNotExist:
+            return  # reported by the field's own validation
+        if parent is not None and (parent.pk == self.pk or parent.path.startswith(self.path)):
+            raise ValidationError(
+                {"parent": _("A unit cannot be moved under itself or under one of its own sub-units.")},
+                code="invalid_parent",
+            )
 
     @property
     def is_territorial(self) -> bool:

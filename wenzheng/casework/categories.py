@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from wenzheng.casework.models import Category
 from wenzheng.core.errors import InvalidInput
 
+# The column titles of the board export: data, not UI text, so they are not translated.
 HEADER = ["一级分类", "二级分类", "三级分类"]
+MAX_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -27,21 +30,34 @@ def read_category_rows(path: Path) -> list[tuple[str, ...]]:
             reader = csv.reader(handle)
             header = [h.strip() for h in next(reader, [])]
             if header[:3] != HEADER:
-                raise InvalidInput(f"第 1 行表头应为 {','.join(HEADER)}，实际为 {','.join(header)}", line=1)
+                raise InvalidInput(
+                    _("Line 1: the header should be %(expected)s, not %(actual)s.")
+                    % {"expected": ",".join(HEADER), "actual": ",".join(header)},
+                    line=1,
+                )
             rows = []
             for line, row in enumerate(reader, start=2):
                 cells = tuple(c.strip() for c in row[:3])
                 if not any(cells):
                     continue
                 if not cells[0]:
-                    raise InvalidInput(f"第 {line} 行缺少一级分类", line=line)
+                    raise InvalidInput(
+                        _("Line %(line)s: the first-level category is missing.") % {"line": line}, line=line
+                    )
                 if len(cells) > 2 and cells[2] and not cells[1]:
-                    raise InvalidInput(f"第 {line} 行有三级分类却缺少二级分类", line=line)
-                if any(len(c) > 100 for c in cells):
-                    raise InvalidInput(f"第 {line} 行分类名称超过 100 字", line=line)
+                    raise InvalidInput(
+                        _("Line %(line)s: a third-level category needs a second-level one.") % {"line": line},
+                        line=line,
+                    )
+                if any(len(c) > MAX_NAME for c in cells):
+                    raise InvalidInput(
+                        _("Line %(line)s: a category name is longer than %(limit)s characters.")
+                        % {"line": line, "limit": MAX_NAME},
+                        line=line,
+                    )
                 rows.append(tuple(c for c in cells if c))
     except UnicodeDecodeError as exc:
-        raise InvalidInput("文件不是 UTF-8 编码的 CSV") from exc
+        raise InvalidInput(_("The file is not a UTF-8 encoded CSV.")) from exc
     return rows
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import OrgUnit
 from wenzheng.accounts.policy import Authority, find_authority
@@ -27,6 +28,7 @@ from wenzheng.core.hashchain import GENESIS, chain_digest
 case_event_committed = Signal()
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+MAX_REASON = 5000
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Actor:
 
 
 def new_query_code() -> str:
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(8))
 
 
 def hash_query_code(code: str) -> str:
@@ -94,9 +96,12 @@ def check_actor(transition: Transition, case: Case, user: Any, *, query_code: st
 def require_reason(transition: Transition, reason: str) -> str:
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
-        raise InvalidInput(f"“{transition.label}”必须填写理由。", field="reason")
-    if len(reason) > 5000:
-        raise InvalidInput("理由不能超过 5000 字。", field="reason")
+        raise InvalidInput(_("“%(label)s” needs a reason.") % {"label": transition.label}, field="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            _("The reason cannot be longer than %(limit)s characters.") % {"limit": MAX_REASON},
+            field="reason",
+        )
     return reason
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.roles import Role
@@ -73,7 +76,7 @@ class Transition:
     target: State | None  # None: the state does not change (notes, urging, extensions …)
     roles: frozenset[Role]
     scope: Scope
-    label: str
+    label: str | Promise  # lazy: rendered in the active language
     needs_reason: bool = False
 
 
@@ -83,7 +86,7 @@ def _t(
     target: State | None,
     roles: set[Role] | frozenset[Role],
     scope: Scope,
-    label: str,
+    label: str | Promise,
     *,
     needs_reason: bool = False,
 ) -> Transition:
@@ -95,15 +98,15 @@ R = Role
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("receive", set(), S.RECEIVED, set(), Scope.SYSTEM, "收到留言"),
-        _t("register", {S.RECEIVED}, S.REGISTERED, {R.INTAKE_OPERATOR}, Scope.ORG, "登记"),
+        _t("receive", set(), S.RECEIVED, set(), Scope.SYSTEM, _("Receive")),
+        _t("register", {S.RECEIVED}, S.REGISTERED, {R.INTAKE_OPERATOR}, Scope.ORG, _("Register")),
         _t(
             "reclassify",
             {S.REGISTERED, S.RETURNED},
             None,
             {R.INTAKE_OPERATOR, R.DISPATCHER},
             Scope.ORG,
-            "改分类",
+            _("Reclassify"),
         ),
         _t(
             "reject",
@@ -111,7 +114,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.REJECTED,
             {R.INTAKE_OPERATOR, R.DISPATCHER},
             Scope.ORG,
-            "不予受理",
+            _("Reject as out of scope"),
             needs_reason=True,
         ),
         _t(
@@ -120,20 +123,20 @@ TRANSITIONS: dict[str, Transition] = {
             S.MERGED,
             {R.INTAKE_OPERATOR, R.DISPATCHER},
             Scope.ORG,
-            "合并重复留言",
+            _("Merge as duplicate"),
         ),
-        _t("withdraw", BEFORE_PUBLICATION, S.WITHDRAWN, set(), Scope.CITIZEN, "撤回"),
-        _t("assign", {S.REGISTERED}, S.ASSIGNED, {R.DISPATCHER}, Scope.ORG, "交办"),
-        _t("claim", {S.ASSIGNED}, S.HANDLING, {R.LIAISON}, Scope.LEAD_UNIT, "认领"),
-        _t("return", {S.ASSIGNED}, S.RETURNED, {R.LIAISON}, Scope.LEAD_UNIT, "退回", needs_reason=True),
-        _t("reassign", {S.RETURNED}, S.ASSIGNED, {R.DISPATCHER}, Scope.ORG, "改派"),
+        _t("withdraw", BEFORE_PUBLICATION, S.WITHDRAWN, set(), Scope.CITIZEN, _("Withdraw")),
+        _t("assign", {S.REGISTERED}, S.ASSIGNED, {R.DISPATCHER}, Scope.ORG, _("Assign")),
+        _t("claim", {S.ASSIGNED}, S.HANDLING, {R.LIAISON}, Scope.LEAD_UNIT, _("Claim")),
+        _t("return", {S.ASSIGNED}, S.RETURNED, {R.LIAISON}, Scope.LEAD_UNIT, _("Return"), needs_reason=True),
+        _t("reassign", {S.RETURNED}, S.ASSIGNED, {R.DISPATCHER}, Scope.ORG, _("Reassign")),
         _t(
             "arbitrate",
             {S.RETURNED},
             S.ASSIGNED,
             {R.DISPATCHER},
             Scope.ORG,
-            "裁定维持交办",
+            _("Arbitrate (uphold the assignment)"),
             needs_reason=True,
         ),
         _t(
@@ -142,7 +145,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             UNIT_ROLES_ALL,
             Scope.LEAD_UNIT,
-            "申请延期",
+            _("Request extension"),
             needs_reason=True,
         ),
         _t(
@@ -151,7 +154,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             {R.DISPATCHER, R.SUPERVISOR},
             Scope.ORG,
-            "批准延期",
+            _("Grant extension"),
         ),
         _t(
             "refuse_extension",
@@ -159,31 +162,53 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             {R.DISPATCHER, R.SUPERVISOR},
             Scope.ORG,
-            "不予延期",
+            _("Refuse extension"),
             needs_reason=True,
         ),
-        _t("give_opinion", {S.HANDLING, S.DRAFTED}, None, UNIT_ROLES_ALL, Scope.CO_UNIT, "会办意见"),
+        _t(
+            "give_opinion",
+            {S.HANDLING, S.DRAFTED},
+            None,
+            UNIT_ROLES_ALL,
+            Scope.CO_UNIT,
+            _("Co-handling opinion"),
+        ),
         _t(
             "draft_reply",
             {S.HANDLING, S.DRAFTED},
             S.DRAFTED,
             {R.LIAISON, R.HANDLER},
             Scope.LEAD_UNIT,
-            "拟写答复",
+            _("Draft reply"),
         ),
-        _t("submit_reply", {S.DRAFTED}, S.IN_REVIEW, {R.UNIT_LEADER}, Scope.LEAD_UNIT, "分管领导签发"),
-        _t("approve", {S.IN_REVIEW}, S.APPROVED, {R.REVIEWER}, Scope.ORG, "审定通过"),
-        _t("reject_reply", {S.IN_REVIEW}, S.HANDLING, {R.REVIEWER}, Scope.ORG, "审定退回", needs_reason=True),
-        _t("publish", {S.APPROVED}, S.PUBLISHED, {R.INTAKE_OPERATOR}, Scope.ORG, "发布答复"),
-        _t("follow_up", {S.PUBLISHED}, S.FOLLOWED_UP, {R.INTAKE_OPERATOR, R.SUPERVISOR}, Scope.ORG, "回访"),
-        _t("rate", {S.PUBLISHED}, S.FOLLOWED_UP, set(), Scope.CITIZEN, "网民评价"),
+        _t("submit_reply", {S.DRAFTED}, S.IN_REVIEW, {R.UNIT_LEADER}, Scope.LEAD_UNIT, _("Sign off")),
+        _t("approve", {S.IN_REVIEW}, S.APPROVED, {R.REVIEWER}, Scope.ORG, _("Approve")),
+        _t(
+            "reject_reply",
+            {S.IN_REVIEW},
+            S.HANDLING,
+            {R.REVIEWER},
+            Scope.ORG,
+            _("Reject in review"),
+            needs_reason=True,
+        ),
+        _t("publish", {S.APPROVED}, S.PUBLISHED, {R.INTAKE_OPERATOR}, Scope.ORG, _("Publish")),
+        _t(
+            "follow_up",
+            {S.PUBLISHED},
+            S.FOLLOWED_UP,
+            {R.INTAKE_OPERATOR, R.SUPERVISOR},
+            Scope.ORG,
+            _("Follow up"),
+        ),
+        _t("rate", {S.PUBLISHED}, S.FOLLOWED_UP, set(), Scope.CITIZEN, _("Citizen rating")),
         _t(
             "send_back",
             {S.PUBLISHED, S.FOLLOWED_UP},
             S.HANDLING,
             {R.SUPERVISOR, R.INTAKE_OPERATOR},
             Scope.ORG,
-            "发回重办",
+            _("Send back"),
             needs_reason=True,
         ),
         _t(
@@ -192,17 +217,17 @@ TRANSITIONS: dict[str, Transition] = {
             S.ARCHIVED,
             {R.INTAKE_OPERATOR, R.SUPERVISOR},
             Scope.ORG,
-            "归档",
+            _("Archive"),
         ),
-        _t("urge", IN_HANDS_OF_UNIT, None, {R.SUPERVISOR}, Scope.ORG, "催办"),
-        _t("supervise", IN_HANDS_OF_UNIT, None, {R.SUPERVISOR}, Scope.ORG, "重点督办"),
+        _t("urge", IN_HANDS_OF_UNIT, None, {R.SUPERVISOR}, Scope.ORG, _("Urge")),
+        _t("supervise", IN_HANDS_OF_UNIT, None, {R.SUPERVISOR}, Scope.ORG, _("Key supervision")),
         _t(
             "unsupervise",
             IN_HANDS_OF_UNIT | {S.PUBLISHED, S.FOLLOWED_UP},
             None,
             {R.SUPERVISOR},
             Scope.ORG,
-            "撤销重点督办",
+            _("End key supervision"),
         ),
         _t(
             "add_note",
@@ -210,7 +235,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             {R.INTAKE_OPERATOR, R.DISPATCHER, R.REVIEWER, R.SUPERVISOR, R.LIAISON, R.HANDLER, R.UNIT_LEADER},
             Scope.STAFF,
-            "内部备注",
+            _("Internal note"),
         ),
     ]
 }
@@ -240,12 +265,21 @@ def allowed_actions(state: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if state in t.sources]
 
 
-def mermaid_diagram() -> str:
-    """The state diagram in Mermaid syntax, generated from TRANSITIONS."""
-    lines = ["stateDiagram-v2", "    [*] --> received: 收到留言"]
-    for t in TRANSITIONS.values():
-        for source in sorted(t.sources):
-            target = t.target or source
-            lines.append(f"    {source} --> {target}: {t.label}")
+def action_choices() -> list[tuple[str, str | Promise]]:
+    """(action, label) of every transition: the choices of CaseEvent.kind."""
+    return [(t.action, t.label) for t in TRANSITIONS.values()]
+
+
+def mermaid_diagram(language: str | None = None) -> str:
+    """The state diagram in Mermaid syntax, generated from TRANSITIONS.
+
+    Labels are rendered in ``language`` (default: the site language, Simplified Chinese).
+    """
+    with translation.override(language or settings.LANGUAGE_CODE):
+        lines = ["stateDiagram-v2", f"    [*] --> {State.RECEIVED}: {TRANSITIONS['receive'].label}"]
+        for t in TRANSITIONS.values():
+            for source in sorted(t.sources):
+                target = t.target or source
+                lines.append(f"    {source} --> {target}: {t.label}")
     lines += [f"    {s} --> [*]" for s in sorted(TERMINAL)]
     return "\n".join(lines) + "\n"

@@ -282,8 +282,8 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
     _create_units(ORG_TREE, None)
     units = {u.code: u for u in OrgUnit.objects.all()}
     city = units[CITY_CODE]
-    for spec in MAILBOXES:
-        Mailbox.objects.create(code=spec.code, name=spec.name, office=units[spec.office_code])
+    for box in MAILBOXES:
+        Mailbox.objects.create(code=box.code, name=box.name, office=units[box.office_code])
     for spec in DEMO_USERS:
         user, _ = User.objects.get_or_create(
             username=spec.username, defaults={"full_name": spec.full_name, "password": password_hash}

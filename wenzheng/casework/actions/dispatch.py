@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import OrgUnit
 from wenzheng.casework import sla
@@ -46,9 +47,11 @@ def _assign(
 ) -> Case:
     transition, actor, reason = authorize(action, case, acting_user, reason=reason)
     if lead_unit is None:
-        raise InvalidInput("请选择承办单位。", field="lead_unit")
+        raise InvalidInput(_("Choose the lead unit."), field="lead_unit")
     if action == "reassign" and case.lead_unit_id == lead_unit.pk:
-        raise InvalidInput("改派须选择另一个单位；维持原单位请用“裁定”。", field="lead_unit")
+        raise InvalidInput(
+            _("Reassigning needs another unit; to keep the same unit, arbitrate instead."), field="lead_unit"
+        )
     _check_unit_in_org(lead_unit, case.org, "lead_unit")
     at = clock.now()
     with transaction.atomic():
@@ -99,7 +102,7 @@ def do_arbitrate(case: Case, *, acting_user: Any, reason: str) -> Case:
 
 def do_claim(case: Case, *, acting_user: Any) -> Case:
     """认领. Under concurrency exactly one claim succeeds; the others get Conflict."""
-    transition, actor, _ = authorize("claim", case, acting_user)
+    transition, actor, _reason = authorize("claim", case, acting_user)
     at = clock.now()
     with transaction.atomic():
         record(

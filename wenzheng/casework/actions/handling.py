@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from wenzheng.casework import sla
 from wenzheng.casework.actions.intake import _store_attachment, _text
@@ -35,12 +38,17 @@ def do_request_extension(case: Case, *, acting_user: Any, working_days: int, rea
     transition, actor, reason = authorize("request_extension", case, acting_user, reason=reason)
     policy = sla.policy_for(case)
     if policy is not None and not policy.allows_extension:
-        raise InvalidInput("本机构该等级的留言不允许延期。", field="working_days")
+        raise InvalidInput(
+            _("This organisation allows no extension for cases of this grade."), field="working_days"
+        )
     limit = policy.max_extension_days if policy is not None else 30
     if not isinstance(working_days, int) or not 1 <= working_days <= limit:
-        raise InvalidInput(f"延期天数须为 1 到 {limit} 个工作日。", field="working_days")
+        raise InvalidInput(
+            _("An extension must be between 1 and %(limit)s working days.") % {"limit": limit},
+            field="working_days",
+        )
     if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise InvalidInput("已有一项延期申请待审批。", field="working_days")
+        raise InvalidInput(_("An extension request is already waiting for a decision."), field="working_days")
     at = clock.now()
     assert actor.unit is not None
     with transaction.atomic():
@@ -66,48 +74,42 @@ def do_request_extension(case: Case, *, acting_user: Any, working_days: int, rea
 def _pending_extension(case: Case) -> Extension:
     extension = case.extensions.filter(status=ExtensionStatus.PENDING).first()
     if extension is None:
-        raise InvalidInput("没有待审批的延期申请。", field="extension")
+        raise InvalidInput(_("There is no extension request waiting for a decision."), field="extension")
+    return extension
+
+
+def _decide_extension(case: Case, action: str, acting_user: Any, reason: str, *, grant: bool) -> Extension:
+    transition, actor, reason = authorize(action, case, acting_user, reason=reason)
+    extension = _pending_extension(case)
+    at = clock.now()
+    with transaction.atomic():
+        # Conditional on "still pending": two supervisors deciding at once cannot both win.
+        updated = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED,
+            decided_by=acting_user,
+            decided_at=at,
+            decision_reason=reason,
+        )
+        if updated != 1:
+            raise InvalidInput(_("This extension request has already been decided."), field="extension")
+        data: dict[str, Any] = {"extension": extension.pk}
+        if grant:
+            data |= {
+                "working_days": extension.working_days,
+                "clocks": sla.extend(case, extension.working_days),
+            }
+        record(case, transition, actor, reason=reason, at=at, public=grant, data=data)
+    extension.refresh_from_db()
     return extension
 
 
 def do_grant_extension(case: Case, *, acting_user: Any, reason: str = "") -> Extension:
     """An approved extension moves the due dates of the unit's running clocks."""
-    transition, actor, reason = authorize("grant_extension", case, acting_user, reason=reason)
-    extension = _pending_extension(case)
-    at = clock.now()
-    with transaction.atomic():
-        updated = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.GRANTED, decided_by=acting_user, decided_at=at, decision_reason=reason
-        )
-        if updated != 1:
-            raise InvalidInput("该延期申请已被处理。", field="extension")
-        moved = sla.extend(case, extension.working_days)
-        record(
-            case,
-            transition,
-            actor,
-            reason=reason,
-            at=at,
-            public=True,
-            data={"extension": extension.pk, "working_days": extension.working_days, "clocks": moved},
-        )
-    extension.refresh_from_db()
-    return extension
+    return _decide_extension(case, "grant_extension", acting_user, reason, grant=True)
 
 
 def do_refuse_extension(case: Case, *, acting_user: Any, reason: str) -> Extension:
-    transition, actor, reason = authorize("refuse_extension", case, acting_user, reason=reason)
-    extension = _pending_extension(case)
-    at = clock.now()
-    with transaction.atomic():
-        updated = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.REFUSED, decided_by=acting_user, decided_at=at, decision_reason=reason
-        )
-        if updated != 1:
-            raise InvalidInput("该延期申请已被处理。", field="extension")
-        record(case, transition, actor, reason=reason, at=at, data={"extension": extension.pk})
-    extension.refresh_from_db()
-    return extension
+    return _decide_extension(case, "refuse_extension", acting_user, reason, grant=False)
 
 
 # --- Co-handling and the reply ----------------------------------------------------------------
@@ -115,8 +117,8 @@ def do_refuse_extension(case: Case, *, acting_user: Any, reason: str) -> Extensi
 
 def do_give_opinion(case: Case, *, acting_user: Any, opinion: str) -> CoHandling:
     """A co-handling unit's opinion (会办意见) to the lead unit."""
-    transition, actor, _ = authorize("give_opinion", case, acting_user)
-    opinion = _text(opinion, "opinion", "会办意见")
+    transition, actor, _reason = authorize("give_opinion", case, acting_user)
+    opinion = _text(opinion, "opinion", _("co-handling opinion"))
     at = clock.now()
     co = case.co_handlings.get(unit=actor.unit)
     with transaction.atomic():
@@ -130,8 +132,8 @@ def do_draft_reply(
     case: Case, *, acting_user: Any, body: str, attachments: Sequence[UploadedFile] = ()
 ) -> Reply:
     """The unit writes (or rewrites) its answer and attaches the written result."""
-    transition, actor, _ = authorize("draft_reply", case, acting_user)
-    body = _text(body, "body", "答复内容")
+    transition, actor, _reason = authorize("draft_reply", case, acting_user)
+    body = _text(body, "body", _("reply text"))
     at = clock.now()
     assert actor.unit is not None
     with transaction.atomic():
@@ -164,13 +166,13 @@ def _current_reply(case: Case, status: str) -> Reply:
         case.replies.filter(status=status, handling_round=case.handling_round).order_by("-drafted_at").first()
     )
     if reply is None:
-        raise InvalidInput("没有可处理的答复稿。", field="reply")
+        raise InvalidInput(_("There is no reply draft to act on."), field="reply")
     return reply
 
 
 def do_submit_reply(case: Case, *, acting_user: Any) -> Reply:
     """The unit leader in charge signs off the draft and sends it for review."""
-    transition, actor, _ = authorize("submit_reply", case, acting_user)
+    transition, actor, _reason = authorize("submit_reply", case, acting_user)
     reply = _current_reply(case, ReplyStatus.DRAFT)
     at = clock.now()
     with transaction.atomic():
@@ -210,7 +212,7 @@ def do_reject_reply(case: Case, *, acting_user: Any, reason: str) -> Reply:
 
 def do_publish(case: Case, *, acting_user: Any) -> Reply:
     """The approved reply goes to the citizen (and to the public board if the case is public)."""
-    transition, actor, _ = authorize("publish", case, acting_user)
+    transition, actor, _reason = authorize("publish", case, acting_user)
     reply = _current_reply(case, ReplyStatus.APPROVED)
     at = clock.now()
     with transaction.atomic():
@@ -250,18 +252,18 @@ def _send_back(case: Case, actor: Actor, reason: str, data: dict[str, Any]) -> N
 
 def _check_result(result: str) -> None:
     if result not in Satisfaction.values:
-        raise InvalidInput("请选择满意、基本满意或不满意。", field="result")
+        raise InvalidInput(_("Choose satisfied, basically satisfied or unsatisfied."), field="result")
 
 
 def do_record_follow_up(
     case: Case, *, acting_user: Any, method: str, result: str, comment: str = ""
 ) -> FollowUp:
     """回访: an unsatisfied result sends the case back to be handled again (发回重办)."""
-    transition, actor, _ = authorize("follow_up", case, acting_user)
+    transition, actor, _reason = authorize("follow_up", case, acting_user)
     _check_result(result)
     if method not in FollowUpMethod.values:
-        raise InvalidInput("回访方式无效。", field="method")
-    comment = _text(comment, "comment", "回访说明", required=result == Satisfaction.UNSATISFIED)
+        raise InvalidInput(_("The follow-up method is not valid."), field="method")
+    comment = _text(comment, "comment", _("follow-up note"), required=result == Satisfaction.UNSATISFIED)
     at = clock.now()
     with transaction.atomic():
         follow_up = FollowUp.objects.create(
@@ -281,14 +283,20 @@ def do_record_follow_up(
     return follow_up
 
 
+def _unsatisfied_rating_reason() -> str:
+    # Stored in the hash-chained event log, so written once in the site language, not the citizen's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("The citizen rated the reply unsatisfactory."))
+
+
 def do_rate(
     case: Case, *, result: str, comment: str = "", acting_user: Any = None, query_code: str | None = None
 ) -> FollowUp:
     """The citizen rates the published reply. "Unsatisfied" reopens the case: the citizen's word is
     enough to send it back, as netizen evaluation is one of the documents' follow-up methods."""
-    transition, actor, _ = authorize("rate", case, acting_user, query_code=query_code)
+    transition, actor, _reason = authorize("rate", case, acting_user, query_code=query_code)
     _check_result(result)
-    comment = _text(comment, "comment", "评价说明", required=False, limit=2000)
+    comment = _text(comment, "comment", _("rating comment"), required=False, limit=2000)
     at = clock.now()
     with transaction.atomic():
         follow_up = FollowUp.objects.create(
@@ -310,20 +318,20 @@ def do_rate(
             data={"result": result},
         )
         if result == Satisfaction.UNSATISFIED:
-            _send_back(case, actor, comment or "网民评价不满意", {"follow_up": follow_up.pk})
+            _send_back(case, actor, comment or _unsatisfied_rating_reason(), {"follow_up": follow_up.pk})
     return follow_up
 
 
 def do_send_back(case: Case, *, acting_user: Any, reason: str) -> Case:
     """发回重办 by a supervisor after a check found the result unqualified."""
-    _, actor, reason = authorize("send_back", case, acting_user, reason=reason)
+    _transition, actor, reason = authorize("send_back", case, acting_user, reason=reason)
     with transaction.atomic():
         _send_back(case, actor, reason, {})
     return case
 
 
 def do_archive(case: Case, *, acting_user: Any) -> Case:
-    transition, actor, _ = authorize("archive", case, acting_user)
+    transition, actor, _reason = authorize("archive", case, acting_user)
     at = clock.now()
     with transaction.atomic():
         record(case, transition, actor, at=at, public=True, changes={"archived_at": at, "closed_at": at})

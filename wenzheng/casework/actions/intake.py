@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import Mailbox, OrgUnit
 from wenzheng.accounts.policy import ledger_org_of
@@ -41,18 +43,27 @@ MAX_BODY = 20_000
 MAX_TEXT = 20_000
 
 
-def _text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+def _text(
+    value: str | None, field: str, label: str | Promise, *, required: bool = True, limit: int = MAX_TEXT
+) -> str:
+    """``label`` names the input in messages, lower case: "Please fill in the %(label)s."."""
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput(f"请填写{label}。", field=field)
+        raise InvalidInput(_("Please fill in the %(label)s.") % {"label": label}, field=field)
     if len(value) > limit:
-        raise InvalidInput(f"{label}不能超过 {limit} 字。", field=field)
+        raise InvalidInput(
+            _("The %(label)s cannot be longer than %(limit)s characters.") % {"label": label, "limit": limit},
+            field=field,
+        )
     return value
 
 
 def _check_unit_in_org(unit: OrgUnit, org: OrgUnit, field: str) -> None:
     if not unit.is_active or not org.contains(unit) or unit.pk == org.pk:
-        raise InvalidInput(f"“{unit}”不是本机构下可承办的单位。", field=field)
+        raise InvalidInput(
+            _("“%(unit)s” is not a unit of this organisation that can handle cases.") % {"unit": unit},
+            field=field,
+        )
 
 
 # --- Receiving and numbering ------------------------------------------------------------------
@@ -117,17 +128,17 @@ def do_receive_message(
 ) -> Receipt:
     """A message enters the ledger from any channel and gets its number and query code."""
     if channel not in Channel.values:
-        raise InvalidInput("未知的渠道。", field="channel")
-    subject = _text(subject, "subject", "标题", limit=MAX_SUBJECT)
-    body = _text(body, "body", "留言内容", limit=MAX_BODY)
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    subject = _text(subject, "subject", _("subject"), limit=MAX_SUBJECT)
+    body = _text(body, "body", _("message text"), limit=MAX_BODY)
     if mailbox is not None:
         if not mailbox.is_active:
-            raise InvalidInput("该信箱已停用。", field="mailbox")
+            raise InvalidInput(_("This mailbox is no longer in use."), field="mailbox")
         org = org or ledger_org_of(mailbox.office)
     if org is None or not org.runs_ledger:
-        raise InvalidInput("未指定受理机构。", field="org")
+        raise InvalidInput(_("No receiving organisation was given."), field="org")
     if mailbox is not None and not org.contains(mailbox.office):
-        raise InvalidInput("该信箱不属于本机构。", field="mailbox")
+        raise InvalidInput(_("This mailbox does not belong to this organisation."), field="mailbox")
     external_ref = (external_ref or "").strip()
     if external_ref:
         existing = Case.objects.filter(channel=channel, source=source, external_ref=external_ref).first()
@@ -201,11 +212,11 @@ def do_receive_message(
 
 def _check_registration(case: Case, category: Category | None, territory: OrgUnit | None, grade: str) -> None:
     if category is not None and not category.is_active:
-        raise InvalidInput("该分类已停用。", field="category")
+        raise InvalidInput(_("This category is no longer in use."), field="category")
     if territory is not None and not case.org.contains(territory):
-        raise InvalidInput("属地不在本机构辖区内。", field="territory")
+        raise InvalidInput(_("The territory is outside this organisation's jurisdiction."), field="territory")
     if grade not in Grade.values:
-        raise InvalidInput("等级无效。", field="grade")
+        raise InvalidInput(_("The grade is not valid."), field="grade")
 
 
 def do_register(
@@ -219,20 +230,20 @@ def do_register(
     handling_opinion: str = "",
 ) -> Case:
     """登记: classify, grade, place and propose the claiming unit (from the dispatch catalogue)."""
-    transition, actor, _ = authorize("register", case, acting_user)
+    transition, actor, _reason = authorize("register", case, acting_user)
     if category is None:
-        raise InvalidInput("请选择分类。", field="category")
+        raise InvalidInput(_("Choose a category."), field="category")
     _check_registration(case, category, territory, grade)
     proposal = get_dispatch_proposal(case.org, category, territory)
     # The catalogue decides; failing that, a leader mailbox routes to the office behind it.
     proposed = (
         proposed_unit
         or (proposal.lead_unit if proposal else None)
-        or (case.mailbox.office if case.mailbox_id else None)
+        or (case.mailbox.office if case.mailbox is not None else None)
     )
     if proposed is not None:
         _check_unit_in_org(proposed, case.org, "proposed_unit")
-    opinion = _text(handling_opinion, "handling_opinion", "拟办意见", required=False)
+    opinion = _text(handling_opinion, "handling_opinion", _("intake handling opinion"), required=False)
     at = clock.now()
     with transaction.atomic():
         record(
@@ -348,11 +359,17 @@ def do_merge(case: Case, *, into: Case, acting_user: Any, reason: str = "") -> C
 
     def check_target() -> None:
         if into.pk == case.pk:
-            raise InvalidInput("不能合并到自身。", field="into")
+            raise InvalidInput(_("A case cannot be merged into itself."), field="into")
         if into.org_id != case.org_id:
-            raise InvalidInput("只能合并到本机构的留言。", field="into")
+            raise InvalidInput(
+                _("A case can only be merged into a case of the same organisation."), field="into"
+            )
         if into.state in TERMINAL:
-            raise InvalidInput(f"目标留言 {into.number} 已办结或已关闭，不能合并到它。", field="into")
+            raise InvalidInput(
+                _("Case %(number)s is already finished or closed; nothing can be merged into it.")
+                % {"number": into.number},
+                field="into",
+            )
 
     return _close(
         case,

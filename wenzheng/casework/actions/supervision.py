@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from wenzheng.casework.actions.intake import _text
 from wenzheng.casework.models import Case
@@ -15,8 +16,8 @@ from wenzheng.core.errors import InvalidInput
 
 def do_urge(case: Case, *, acting_user: Any, message: str) -> Case:
     """催办: a notice to the responsible unit; counted for the assessment."""
-    transition, actor, _ = authorize("urge", case, acting_user)
-    message = _text(message, "message", "催办内容", limit=2000)
+    transition, actor, _reason = authorize("urge", case, acting_user)
+    message = _text(message, "message", _("urging message"), limit=2000)
     with transaction.atomic():
         record(
             case,
@@ -34,7 +35,12 @@ def do_set_key_supervision(case: Case, *, acting_user: Any, on: bool, reason: st
     action = "supervise" if on else "unsupervise"
     transition, actor, reason = authorize(action, case, acting_user, reason=reason)
     if case.is_key_supervised == on:
-        raise InvalidInput("该留言已在重点督办中。" if on else "该留言不在重点督办中。", field="on")
+        raise InvalidInput(
+            _("The case is already under key supervision.")
+            if on
+            else _("The case is not under key supervision."),
+            field="on",
+        )
     with transaction.atomic():
         record(case, transition, actor, reason=reason, changes={"is_key_supervised": on}, at=clock.now())
     return case
@@ -42,8 +48,8 @@ def do_set_key_supervision(case: Case, *, acting_user: Any, on: bool, reason: st
 
 def do_add_note(case: Case, *, acting_user: Any, text: str) -> Case:
     """An internal note: staff only, never on the public timeline."""
-    transition, actor, _ = authorize("add_note", case, acting_user)
-    text = _text(text, "text", "备注内容", limit=5000)
+    transition, actor, _reason = authorize("add_note", case, acting_user)
+    text = _text(text, "text", _("note text"), limit=5000)
     with transaction.atomic():
         record(case, transition, actor, reason=text)
     return case

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import OrgUnit
+
+MAX_LEVEL = 3  # first-, second- and third-level categories
 
 
 class Category(models.Model):
@@ -42,10 +45,29 @@ class Category(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Level and full name are derived structure, kept consistent wherever a category is saved.
         self.level = (self.parent.level + 1) if self.parent else 1
-        if self.level > 3:
+        if self.level > MAX_LEVEL:
             raise ValueError("The category tree has three levels.")
         self.full_name = f"{self.parent.full_name}/{self.name}" if self.parent else self.name
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # The same rule as in save(), as a form error for the admin instead of a server error.
+        super().clean()
+        if self.parent_id is None:
+            return
+        try:
+            parent = self.parent
+        except Category.DoesNotExist:
+            return  # reported by the field's own validation
+        if parent is not None and parent.level >= MAX_LEVEL:
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "The category tree has three levels: a third-level category cannot have subcategories."
+                    )
+                },
+                code="too_deep",
+            )
 
     def lineage(self) -> list[Category]:
         """This category and its ancestors, most specific first."""

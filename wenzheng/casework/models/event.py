@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import OrgUnit
 from wenzheng.casework.models.case import Case
+from wenzheng.casework.workflow import State, action_choices
 
 
 class AppendOnlyError(RuntimeError):
@@ -19,7 +20,7 @@ class AppendOnlyError(RuntimeError):
 class CaseEvent(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField(_("sequence"))
-    kind = models.CharField(_("kind"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=32, choices=action_choices())
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
@@ -37,8 +38,8 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     actor_role = models.CharField(_("actor's role"), max_length=20, blank=True)
-    from_state = models.CharField(_("from state"), max_length=20, blank=True)
-    to_state = models.CharField(_("to state"), max_length=20)
+    from_state = models.CharField(_("from state"), max_length=20, blank=True, choices=State.choices)
+    to_state = models.CharField(_("to state"), max_length=20, choices=State.choices)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     is_public = models.BooleanField(_("shown on the public timeline"), default=False)

@@ -4,7 +4,9 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from wenzheng.casework.workflow import TRANSITIONS, mermaid_diagram
 
@@ -16,17 +18,20 @@ do not edit by hand.
 """
 
 
-def workflow_markdown() -> str:
+def workflow_markdown(language: str | None = None) -> str:
+    """The document, with the transition labels in ``language`` (default: the site language)."""
+    language = language or settings.LANGUAGE_CODE
     rows = [
         "| action | label | from | to | roles | scope | reason required |",
         "|---|---|---|---|---|---|---|",
     ]
-    for t in TRANSITIONS.values():
-        rows.append(
-            f"| `{t.action}` | {t.label} | {', '.join(sorted(t.sources)) or '—'} | {t.target or '(same)'} | "
-            f"{', '.join(sorted(t.roles)) or '—'} | {t.scope.value} | {'yes' if t.needs_reason else ''} |"
-        )
-    return HEADER + "```mermaid\n" + mermaid_diagram() + "```\n\n" + "\n".join(rows) + "\n"
+    with translation.override(language):
+        for t in TRANSITIONS.values():
+            rows.append(
+                f"| `{t.action}` | {t.label} | {', '.join(sorted(t.sources)) or '—'} | {t.target or '(same)'} | "
+                f"{', '.join(sorted(t.roles)) or '—'} | {t.scope.value} | {'yes' if t.needs_reason else ''} |"
+            )
+    return HEADER + "```mermaid\n" + mermaid_diagram(language) + "```\n\n" + "\n".join(rows) + "\n"
 
 
 class Command(BaseCommand):
