@@ -45,8 +45,8 @@ def calendar_for(org: OrgUnit) -> WorkingCalendar:
     return WorkingCalendar(overrides=overrides)
 
 
-def policy_for(case: Case) -> SlaPolicy | None:
-    return SlaPolicy.objects.filter(org_id=case.org_id, grade=case.grade, is_active=True).first()
+def policy_for(case: Case, grade: str | None = None) -> SlaPolicy | None:
+    return SlaPolicy.objects.filter(org_id=case.org_id, grade=grade or case.grade, is_active=True).first()
 
 
 def compute_due(calendar: WorkingCalendar, start: datetime, amount: int, unit: str) -> datetime:
@@ -99,6 +99,54 @@ def on_step(case: Case, action: str, at: datetime) -> None:
         for rule in policy.rules.filter(starts_at__in=starts):
             start = case.received_at if rule.starts_at == ClockStart.RECEIVED else at
             _start(case, rule, rule.clock, start, calendar)
+
+
+# When each kind of clock's start step happened, and whether its stop step already has.
+_STARTED_AT = {
+    ClockStart.RECEIVED: "received_at",
+    ClockStart.REGISTERED: "registered_at",
+    ClockStart.ASSIGNED: "assigned_at",
+    ClockStart.CLAIMED: "claimed_at",
+    ClockStart.SUBMITTED: "submitted_at",
+}
+_STOPPED_BY = {
+    ClockKind.ASSIGN: "assigned_at",
+    ClockKind.CLAIM: "claimed_at",
+    ClockKind.OPINION: "submitted_at",
+    ClockKind.REPLY: "published_at",
+    ClockKind.COMPLETION: "published_at",
+}
+
+
+def on_regrade(case: Case, grade: str, at: datetime) -> list[dict[str, str]]:
+    """The grade changed: running clocks take the new grade's limits (counted from when they
+    started), clocks the new grade does not have are cancelled, and clocks it adds start from the
+    moment their step happened. Returns what changed, for the event."""
+    calendar = calendar_for(case.org)
+    policy = policy_for(case, grade)
+    rules = {r.clock: r for r in policy.rules.all()} if policy is not None else {}
+    changed: list[dict[str, str]] = []
+    for clock in CaseClock.objects.filter(case=case, stopped_at__isnull=True):
+        rule = rules.get(clock.kind)
+        if rule is None:
+            _stop(clock, at, calendar, cancelled=True)
+            changed.append({"clock": clock.kind, "change": "cancelled"})
+            continue
+        due = compute_due(calendar, clock.started_at, rule.amount, rule.unit)
+        clock.amount, clock.unit, clock.original_due_at = rule.amount, rule.unit, due
+        clock.due_at = calendar.add_working_days(due, clock.extended_days) if clock.extended_days else due
+        clock.save(update_fields=["amount", "unit", "original_due_at", "due_at"])
+        changed.append({"clock": clock.kind, "change": "due", "to": clock.due_at.isoformat()})
+    seen = set(
+        CaseClock.objects.filter(case=case, handling_round=case.handling_round).values_list("kind", flat=True)
+    )
+    for kind, rule in rules.items():
+        started = getattr(case, _STARTED_AT[ClockStart(rule.starts_at)])
+        if kind in seen or started is None or getattr(case, _STOPPED_BY[ClockKind(kind)]) is not None:
+            continue
+        _start(case, rule, kind, started, calendar)
+        changed.append({"clock": kind, "change": "started"})
+    return changed
 
 
 def on_send_back(case: Case, at: datetime) -> None:

@@ -294,14 +294,18 @@ def do_reclassify(
         "grade": case.grade,
         "territory": case.territory.name if case.territory else None,
     }
+    at = clock.now()
     with transaction.atomic():
+        regraded = new_grade != case.grade
         record(
             case,
             transition,
             actor,
             changes=changes,
             reason=reason,
+            at=at,
             data={
+                "clocks": sla.on_regrade(case, new_grade, at) if regraded else [],
                 "before": before,
                 "after": {
                     "category": new_category.full_name if new_category else None,

@@ -743,3 +743,32 @@ def test_it_lets_an_organisation_take_back_an_adjusted_working_saturday(world: W
     advance(world, local, State.HANDLING, at(2, 24, 9))
     assert lateness(statutory) == {"claim": (True, 1)}
     assert lateness(local) == {"claim": (False, 0)}
+
+
+# ---- Reclassification to another grade ------------------------------------------------------
+
+
+def test_it_starts_the_urgent_assign_clock_from_receipt_when_a_case_is_regraded(db: None) -> None:
+    from wenzheng.casework.actions import do_reclassify
+
+    world = preset_world("gansu")
+    case = receive(world, at(3, 2, 9))  # Mon 2026-03-02 09:00
+    register(world, case, at(3, 2, 10), "general")
+    assert "assign" not in due_dates(case)
+    with frozen_at(at(3, 3, 9)):
+        do_reclassify(case, acting_user=world.intake, grade="major", reason="涉及群体性事件苗头")
+    # 紧要: assigned the same day as received → due Mon 03-02 17:30, already passed.
+    assert due_dates(case)["assign"] == end_of(3, 2)
+
+
+def test_it_gives_running_clocks_the_new_grades_limit_counted_from_their_start(db: None) -> None:
+    from wenzheng.casework.actions import do_reclassify
+
+    world = preset_world("chenzhou")
+    case = assigned_case(world, "general", at(3, 2))  # completion 7 → Wed 03-11
+    assert due_dates(case)["completion"] == end_of(3, 11)
+    advance(world, case, State.RETURNED, at(3, 2, 15))
+    with frozen_at(at(3, 3, 9)):
+        do_reclassify(case, acting_user=world.dispatcher, grade="important", reason="影响面扩大")
+    # 重要: 3 working days from the assignment on Mon 03-02 → Thu 03-05.
+    assert due_dates(case)["completion"] == end_of(3, 5)
