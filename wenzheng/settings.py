@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wenzheng.core",
     "wenzheng.accounts",
     "wenzheng.casework",
+    "wenzheng.workbench",
     "wenzheng.demo",
 ]
 
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wenzheng.workbench.context_processors.nav",
             ],
         },
     },
@@ -140,7 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "workbench:login"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "workbench:login"
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -9,7 +9,7 @@ admin.site.index_title = _("Ledger and configuration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The staff workbench and the public portal come with their own issues; until then the
-    # administration site is the way in.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("workbench/", include("wenzheng.workbench.urls")),
+    # The public portal comes with its own issue; until then the root leads staff to the workbench.
+    path("", RedirectView.as_view(pattern_name="workbench:home", permanent=False)),
 ]

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from wenzheng.accounts.policy import oversight_scopes, unit_scopes
+from wenzheng.accounts.policy import find_authority, oversight_scopes, unit_scopes
+from wenzheng.accounts.roles import Role
 from wenzheng.casework.models import Case, CoHandling
-from wenzheng.casework.recording import query_code_matches
-from wenzheng.core.errors import NotFound
+from wenzheng.casework.recording import check_actor, query_code_matches
+from wenzheng.casework.workflow import Scope, Transition, allowed_actions
+from wenzheng.core.errors import Forbidden, NotFound
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:
@@ -45,3 +47,34 @@ def access_case_by_query_code(number: str, query_code: str) -> Case:
     if case is None or not query_code_matches(case, query_code):
         raise NotFound()
     return case
+
+
+# Roles whose work needs the citizen's contact details: intake calls back, the responsible unit
+# contacts the citizen to handle, supervisors run follow-up calls. Everyone else sees them masked.
+CONTACT_ROLES_OVERSIGHT = frozenset({Role.INTAKE_OPERATOR, Role.SUPERVISOR})
+CONTACT_ROLES_UNIT = frozenset({Role.LIAISON, Role.HANDLER, Role.UNIT_LEADER})
+
+
+def can_see_contact(user: Any, case: Case) -> bool:
+    if case.citizen_id is not None and getattr(user, "pk", None) == case.citizen_id:
+        return True
+    if find_authority(user, CONTACT_ROLES_OVERSIGHT, org=case.org) is not None:
+        return True
+    return (
+        case.lead_unit is not None
+        and find_authority(user, CONTACT_ROLES_UNIT, units=[case.lead_unit]) is not None
+    )
+
+
+def available_actions(user: Any, case: Case) -> list[Transition]:
+    """The transitions this user may take on this case now — the only ones the UI offers."""
+    allowed = []
+    for transition in allowed_actions(case.state):
+        if transition.scope in (Scope.SYSTEM, Scope.CITIZEN):
+            continue
+        try:
+            check_actor(transition, case, user)
+        except Forbidden:
+            continue
+        allowed.append(transition)
+    return allowed

@@ -7,18 +7,21 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from wenzheng.casework.models import (
+    AssignmentLetter,
     Attachment,
     CalendarOverride,
     Case,
     CaseClock,
     CaseCounter,
     CaseEvent,
+    CaseLink,
     Category,
     CoHandling,
     DispatchRule,
     Extension,
     FollowUp,
     Reply,
+    ReplyTemplate,
     SlaClockRule,
     SlaPolicy,
 )
@@ -87,7 +90,7 @@ class CaseClockAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-for model in (Attachment, Reply, Extension, FollowUp, CoHandling, CaseCounter):
+for model in (AssignmentLetter, Attachment, Reply, Extension, FollowUp, CoHandling, CaseCounter, CaseLink):
     admin.site.register(model, ReadOnlyAdmin)
 
 
@@ -123,3 +126,11 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ["org", "date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "outcome", "category", "org", "is_active"]
+    list_filter = ["outcome", "is_active"]
+    search_fields = ["title", "body"]
+    autocomplete_fields = ["category", "org"]

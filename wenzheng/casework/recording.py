@@ -64,7 +64,12 @@ def audit_key() -> bytes:
 
 
 def _co_units(case: Case) -> list[OrgUnit]:
-    return [co.unit for co in case.co_handlings.select_related("unit")]
+    # Cached on the instance: the UI asks check_actor about every transition of one case.
+    cached = getattr(case, "_wenzheng_co_units", None)
+    if cached is None:
+        cached = [co.unit for co in case.co_handlings.select_related("unit")]
+        case._wenzheng_co_units = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def check_actor(transition: Transition, case: Case, user: Any, *, query_code: str | None = None) -> Actor:

@@ -7,6 +7,7 @@ the organisation's active policy for the case's grade (SlaPolicy), so time limit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from wenzheng.accounts.models import OrgUnit
@@ -183,3 +184,31 @@ def extend(case: Case, working_days: int) -> list[dict[str, str]]:
 
 def running_clocks(case: Case) -> list[CaseClock]:
     return list(CaseClock.objects.filter(case=case, stopped_at__isnull=True).order_by("due_at"))
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    clock: CaseClock
+    working_minutes_left: int  # negative when overdue (working minutes past the due time)
+    working_days_late: int
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.clock.stopped_at is None and self.working_minutes_left < 0
+
+
+def clock_statuses(case: Case, now: datetime) -> list[ClockStatus]:
+    """Every clock of the case with working time left (or how late), for the case page."""
+    calendar = calendar_for(case.org)
+    statuses = []
+    for c in CaseClock.objects.filter(case=case).order_by("handling_round", "started_at", "pk"):
+        end = c.stopped_at or now
+        if end <= c.due_at:
+            left, late_days = calendar.working_minutes_between(end, c.due_at), 0
+        else:
+            left, late_days = (
+                -calendar.working_minutes_between(c.due_at, end),
+                calendar.working_days_late(c.due_at, end),
+            )
+        statuses.append(ClockStatus(c, left, late_days))
+    return statuses

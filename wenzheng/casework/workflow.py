@@ -195,7 +195,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("publish", {S.APPROVED}, S.PUBLISHED, {R.INTAKE_OPERATOR}, Scope.ORG, _("Publish")),
         _t(
             "follow_up",
-            {S.PUBLISHED},
+            {S.PUBLISHED, S.FOLLOWED_UP},  # later checks (明察暗访) may follow the first revisit
             S.FOLLOWED_UP,
             {R.INTAKE_OPERATOR, R.SUPERVISOR},
             Scope.ORG,
@@ -229,6 +229,7 @@ TRANSITIONS: dict[str, Transition] = {
             Scope.ORG,
             _("End key supervision"),
         ),
+        _t("link", OPEN, None, {R.INTAKE_OPERATOR, R.DISPATCHER}, Scope.ORG, _("Link related case")),
         _t(
             "add_note",
             OPEN,

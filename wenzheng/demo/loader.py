@@ -21,7 +21,7 @@ from wenzheng.accounts.models import Mailbox, Membership, OrgUnit, User
 from wenzheng.accounts.roles import Role
 from wenzheng.casework import actions
 from wenzheng.casework.categories import do_load_categories
-from wenzheng.casework.models import Case, Category, DispatchRule
+from wenzheng.casework.models import Case, Category, DispatchRule, ReplyTemplate
 from wenzheng.casework.models.case import FollowUpMethod
 from wenzheng.casework.selectors import get_dispatch_proposal
 from wenzheng.casework.sla_presets import do_apply_preset
@@ -95,6 +95,33 @@ def _dispatch_catalogue(city: OrgUnit) -> None:
             DispatchRule.objects.create(
                 org=city, category=root, territory=district, lead_unit=local, note="属地管理"
             )
+
+
+def _reply_templates(city: OrgUnit) -> None:
+    texts = {
+        "resolved": (
+            "已解决",
+            "您好！您于{received}反映的“{subject}”（编号 {number}）收悉。经{unit}调查核实，"
+            "情况如下：……。针对上述问题，我们已于……完成整改。感谢您对我们工作的关心和支持，如有疑问请联系……。",
+        ),
+        "explained": (
+            "政策解释",
+            "您好！您反映的“{subject}”（编号 {number}）收悉。经核实，根据《……》第……条规定，……。"
+            "因此，……。感谢您的理解和支持。",
+        ),
+        "in_progress": (
+            "正在推进",
+            "您好！您反映的“{subject}”（编号 {number}）收悉。{unit}高度重视，已安排专人现场核查，"
+            "目前已制定整改方案，预计于……前完成，届时将再次回复。感谢您的监督。",
+        ),
+        "not_competent": (
+            "非本单位职责",
+            "您好！您反映的“{subject}”（编号 {number}）收悉。经核实，该事项属于……职责范围，"
+            "我们已将情况转告该单位，您也可直接联系……。感谢您的理解。",
+        ),
+    }
+    for outcome, (title, body) in texts.items():
+        ReplyTemplate.objects.create(org=city, outcome=outcome, title=title, body=body)
 
 
 class Staff:
@@ -299,6 +326,7 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
     do_load_categories(CATEGORY_CSV_PATH)
     _dispatch_catalogue(city)
     do_apply_preset(city, "chenzhou")
+    _reply_templates(city)
     categories = {c.full_name: c for c in Category.objects.filter(level=3)}
     rng = random.Random(seed)
     now = clock.now()

@@ -29,6 +29,7 @@ from wenzheng.casework.actions.handling import (
 from wenzheng.casework.actions.intake import (
     Receipt,
     allocate_number,
+    do_link_cases,
     do_merge,
     do_receive_message,
     do_reclassify,
@@ -36,6 +37,7 @@ from wenzheng.casework.actions.intake import (
     do_reject,
     do_withdraw,
 )
+from wenzheng.casework.actions.letters import do_issue_assignment_letters
 from wenzheng.casework.actions.supervision import do_add_note, do_set_key_supervision, do_urge
 
 __all__ = [
@@ -50,6 +52,8 @@ __all__ = [
     "do_draft_reply",
     "do_give_opinion",
     "do_grant_extension",
+    "do_issue_assignment_letters",
+    "do_link_cases",
     "do_merge",
     "do_publish",
     "do_rate",

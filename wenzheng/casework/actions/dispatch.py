@@ -26,6 +26,7 @@ from wenzheng.core.errors import InvalidInput
 
 
 def _set_co_units(case: Case, lead_unit: OrgUnit, co_units: Iterable[OrgUnit]) -> list[str]:
+    case.__dict__.pop("_wenzheng_co_units", None)  # the authority cache of recording._co_units
     units = {u.pk: u for u in co_units if u.pk != lead_unit.pk}
     for unit in units.values():
         _check_unit_in_org(unit, case.org, "co_units")

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from wenzheng.casework.models import (
     Attachment,
     Case,
     CaseCounter,
+    CaseLink,
     Category,
     Grade,
 )
@@ -384,3 +385,17 @@ def do_merge(case: Case, *, into: Case, acting_user: Any, reason: str = "") -> C
         data={"into": into.number},
         check=check_target,
     )
+
+
+def do_link_cases(case: Case, *, other: Case, acting_user: Any) -> Case:
+    """Link a related case (the same matter, both kept open); recorded on both timelines' source."""
+    transition, actor, _reason = authorize("link", case, acting_user)
+    if other.pk == case.pk or other.org_id != case.org_id:
+        raise InvalidInput(_("Only another case of the same organisation can be linked."), field="other")
+    if CaseLink.objects.filter(Q(case=case, other=other) | Q(case=other, other=case)).exists():
+        raise InvalidInput(_("These cases are already linked."), field="other")
+    at = clock.now()
+    with transaction.atomic():
+        CaseLink.objects.create(case=case, other=other, created_by=acting_user, created_at=at)
+        record(case, transition, actor, at=at, data={"other": other.number})
+    return case

@@ -2,6 +2,7 @@ from wenzheng.casework.models.case import (
     Attachment,
     Case,
     CaseCounter,
+    CaseLink,
     Channel,
     CoHandling,
     Extension,
@@ -14,15 +15,19 @@ from wenzheng.casework.models.case import (
 )
 from wenzheng.casework.models.category import Category, DispatchRule
 from wenzheng.casework.models.event import CaseEvent
+from wenzheng.casework.models.letters import AssignmentLetter
 from wenzheng.casework.models.sla import CalendarOverride, CaseClock, ClockKind, SlaClockRule, SlaPolicy
+from wenzheng.casework.models.templates import ReplyOutcome, ReplyTemplate
 
 __all__ = [
+    "AssignmentLetter",
     "Attachment",
     "CalendarOverride",
     "Case",
     "CaseClock",
     "CaseCounter",
     "CaseEvent",
+    "CaseLink",
     "Category",
     "Channel",
     "ClockKind",
@@ -33,7 +38,9 @@ __all__ = [
     "FollowUp",
     "Grade",
     "Reply",
+    "ReplyOutcome",
     "ReplyStatus",
+    "ReplyTemplate",
     "Satisfaction",
     "SlaClockRule",
     "SlaPolicy",

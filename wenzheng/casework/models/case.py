@@ -181,6 +181,9 @@ class Case(models.Model):
             models.Index(fields=["category", "-received_at"], name="case_category_recv"),
             models.Index(fields=["territory", "-received_at"], name="case_territory_recv"),
             models.Index(fields=["citizen", "-received_at"], name="case_citizen_recv"),
+            # Duplicate detection: the same caller, and what arrived around the same time.
+            models.Index(fields=["org", "contact_phone", "-received_at"], name="case_org_phone_recv"),
+            models.Index(fields=["org", "-received_at", "-id"], name="case_org_recv"),
         ]
 
     def __str__(self) -> str:
@@ -373,3 +376,28 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} · {self.get_result_display()}"
+
+
+class CaseLink(models.Model):
+    """Two cases about the same matter that both stay open (unlike a merge): e.g. the same problem
+    raised by different citizens, handled together."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="links_out")
+    other = models.ForeignKey(
+        Case, verbose_name=_("related case"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other"], name="case_link_unique"),
+            models.CheckConstraint(condition=~Q(case=models.F("other")), name="case_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ↔ {self.other_id}"

@@ -28,6 +28,9 @@ CALLS: dict[str, Call] = {
     "merge": lambda w, c, u: actions.do_merge(
         c, into=Case.objects.exclude(pk=c.pk).latest("pk"), acting_user=u
     ),
+    "link": lambda w, c, u: actions.do_link_cases(
+        c, other=Case.objects.exclude(pk=c.pk).latest("pk"), acting_user=u
+    ),
     "withdraw": lambda w, c, u: actions.do_withdraw(c, acting_user=u),
     "assign": lambda w, c, u: actions.do_assign(c, acting_user=u, lead_unit=w.district_a),
     "claim": lambda w, c, u: actions.do_claim(c, acting_user=u),
@@ -68,6 +71,7 @@ ALLOWED: dict[str, set[str]] = {
     "reclassify": {"intake", "dispatcher"},
     "reject": {"intake", "dispatcher"},
     "merge": {"intake", "dispatcher"},
+    "link": {"intake", "dispatcher"},
     "withdraw": {"citizen"},
     "assign": {"dispatcher"},
     "claim": {"a_liaison"},
@@ -125,7 +129,7 @@ REACHABLE = [*PATH, State.RETURNED]
 
 def reach(world: World, state: State, action: str) -> Case:
     """A case in ``state``, with what ``action`` needs prepared on the way there."""
-    if action == "merge":
+    if action in {"merge", "link"}:
         new_case(world, subject="同一问题的首条留言")
     case = new_case(world)
     route = (

@@ -1,0 +1,329 @@
+"""Duplicate candidates at registration: "one channel, one acceptance" (集中渠道、统一受理).
+
+The same appeal often reaches the ledger twice — a long post on the web board and, the same day, a
+hotline operator's summary of a call from a neighbour or from the poster. When the intake operator
+registers a case, ``find_duplicate_candidates`` lists the few earlier (or later) cases of the same
+organisation that look like the same appeal, with short Chinese reasons, so the operator can merge
+or link it. It proposes; it never merges by itself.
+
+Cost model: a city may receive 10^5 messages a day, so the ledger is never scanned. Candidates come
+from at most five bounded queries, each filtered on an indexed column, ordered by time and cut
+with a LIMIT; all scoring happens in Python over at most ``MAX_FETCHED`` (700) rows.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import QuerySet
+from django.db.models.functions import Substr
+
+from wenzheng.casework.models import Case
+from wenzheng.casework.workflow import State
+
+if TYPE_CHECKING:
+    # Typing only: django-stubs' helper for querysets carrying .annotate() fields.
+    from django_stubs_ext import WithAnnotations
+
+# --- Tunables -----------------------------------------------------------------------------------
+
+# Similarity looks at the first 2,000 characters of subject + body. The appeal itself (where, what,
+# since when) is stated at the start; what follows in a 20,000-character post is background and
+# attachments pasted as text, which only dilutes the bigram sets against a 200-character hotline
+# summary. The cut also bounds CPU per candidate and, being done in SQL (Substr), the bytes each
+# candidate row carries over the wire.
+TEXT_LIMIT = 2_000
+
+# Rows per query; their sum bounds the rows one lookup reads and scores.
+PHONE_LIMIT = 50
+CITIZEN_LIMIT = 50
+CLASSIFIED_LIMIT = 300  # category and territory together (split between them when both are set)
+RECENT_LIMIT = 300
+RECENT_DAYS = 3  # hotline and web copies of one appeal usually arrive the same day or the next
+MAX_FETCHED = PHONE_LIMIT + CITIZEN_LIMIT + CLASSIFIED_LIMIT + RECENT_LIMIT
+
+# Score = content score + bonuses, capped at 1.0.
+#
+# The content score rescales the raw bigram cosine linearly from TEXT_FLOOR (0) to TEXT_CEILING (1).
+# Raw cosines of messages from one city are compressed into a narrow band: unrelated messages share
+# place names and everyday words and sit at 0.0–0.16 (0.16 for two different complaints about the
+# same estate), while a web post and a hotline summary of the same appeal, reworded by different
+# people at different lengths, reach only 0.3–0.4. Used raw, the bonuses would outweigh the text.
+# These bounds come from a handful of hand-written messages (see the tests); once the ledger has
+# history, pairs closed by "merge" are labelled duplicates to recalibrate them on.
+TEXT_FLOOR = 0.10
+TEXT_CEILING = 0.40
+# The bonuses say "same person" or "same place and topic" and must not lift an unrelated message
+# alone: territory + category + 48h = 0.15 stays under the default min_score 0.35, while the same
+# phone number alone reaches it — a caller who phones in what they already posted is the commonest
+# duplicate, and the phone is the one identity shared by the hotline (caller ID) and the web board
+# (a phone number is required to post).
+PHONE_BONUS = 0.40
+CITIZEN_BONUS = 0.20  # weaker: one account files many different appeals over a month
+TERRITORY_BONUS = 0.05
+CATEGORY_BONUS = 0.05
+RECENT_BONUS = 0.05
+RECENT_BONUS_WINDOW = timedelta(hours=48)
+
+# Content score levels named in the reasons.
+CONTENT_HIGH = 0.6
+CONTENT_SOME = 0.3
+
+# Fields the scoring and the operator's candidate list need; the body is fetched cut (``text_head``).
+_FIELDS = (
+    "id",
+    "org_id",
+    "number",
+    "channel",
+    "subject",
+    "state",
+    "received_at",
+    "contact_phone",
+    "citizen_id",
+    "category_id",
+    "territory_id",
+    "merged_into_id",
+)
+
+# Formulae of citizen messages that say nothing about the appeal: greetings, addressing leaders,
+# "I want to report … please solve … thank you". They are in almost every message, so they would
+# lend every pair of unrelated messages a few points of similarity.
+_BOILERPLATE_BIGRAMS = frozenset(
+    {
+        "您好",
+        "你好",
+        "尊敬",
+        "敬的",
+        "领导",
+        "书记",
+        "市长",
+        "县长",
+        "区长",
+        "反映",
+        "映一",
+        "一下",
+        "希望",
+        "望能",
+        "能够",
+        "解决",
+        "问题",
+        "谢谢",
+        "感谢",
+        "请问",
+        "相关",
+        "关部",
+        "部门",
+        "有关",
+        "我们",
+        "我是",
+    }
+)
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+# --- Text similarity ----------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Fold the variations that do not change what a message says.
+
+    NFKC turns full-width latin, digits and punctuation (ＡＢＣ１２３，) into their half-width forms,
+    so the input method used does not matter; case is folded; then everything that is not a letter
+    or digit goes (whitespace, Chinese and latin punctuation, emoji, stray combining marks), since
+    a hotline summary and a web post punctuate the same facts differently.
+    """
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of the normalised text, less the message boilerplate.
+
+    Bigrams, not words: Chinese has no spaces, and overlapping pairs capture most two-character
+    words without a segmenter and its dictionary. A one-character text is its own "bigram".
+    """
+    norm = normalise(text)
+    if len(norm) < 2:
+        return frozenset({norm}) if norm else frozenset()
+    # Pairing the string with itself shifted by one is the fastest pure-Python way (this runs for
+    # every candidate, up to 2,000 characters each).
+    grams = set(map(operator.add, norm, norm[1:]))
+    content = grams - _BOILERPLATE_BIGRAMS
+    # A text made only of formulae is still compared on them rather than not at all.
+    return frozenset(content or grams)
+
+
+def set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    # Iterate the smaller set: membership tests in the larger one are O(1).
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    common = sum(1 for gram in small if gram in large)
+    return common / math.sqrt(len(a) * len(b))
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Cosine (Otsuka–Ochiai) similarity of the bigram sets of two texts, in [0, 1].
+
+    Cosine rather than Jaccard because the duplicates we look for differ in length: when a
+    hotline summary's n bigrams all occur in a web post's m bigrams, Jaccard gives n/m while
+    cosine gives sqrt(n/m) — 0.25 against 0.5 for a summary a quarter the length of the post.
+    Both are symmetric, 1 for identical and 0 for disjoint sets. Texts are cut to ``TEXT_LIMIT``.
+    """
+    return set_cosine(bigrams(a[:TEXT_LIMIT]), bigrams(b[:TEXT_LIMIT]))
+
+
+def content_score(similarity: float) -> float:
+    """The raw cosine rescaled to the evidence it gives of one appeal (see TEXT_FLOOR), in [0, 1]."""
+    return min(1.0, max(0.0, (similarity - TEXT_FLOOR) / (TEXT_CEILING - TEXT_FLOOR)))
+
+
+def _similarity_text(subject: str, body_head: str) -> str:
+    return f"{subject}\n{body_head}"[:TEXT_LIMIT]
+
+
+def phone_key(phone: str) -> str:
+    """The digits of a phone number without the +86/0086 country prefix, for comparison."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) >= 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+def _phone_variants(phone: str) -> list[str]:
+    """Spellings the ledger may hold for one number; matched with IN so the index still serves.
+
+    Receiving stores the number as typed, so "138 0013 8000" and "13800138000" would not meet on
+    equality alone.
+    """
+    key = phone_key(phone)
+    variants = {phone.strip(), key, f"+86{key}", f"+86 {key}", f"0086{key}"}
+    if len(key) == 11:
+        variants.add(f"{key[:3]} {key[3:7]} {key[7:]}")
+        variants.add(f"{key[:3]}-{key[3:7]}-{key[7:]}")
+    return sorted(v for v in variants if v)
+
+
+# --- Candidates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    case: Case
+    score: float  # 0..1
+    reasons: tuple[str, ...]  # short Chinese reasons shown to the operator
+
+
+class _TextHead(TypedDict):
+    text_head: str  # the first TEXT_LIMIT characters of the body
+
+
+type _Fetched = WithAnnotations[Case, _TextHead]
+
+
+def _base(case: Case, since: datetime, until: datetime) -> QuerySet[_Fetched]:
+    qs = (
+        Case.objects.filter(org_id=case.org_id, received_at__gte=since, received_at__lte=until)
+        .exclude(state=State.MERGED)
+        .only(*_FIELDS)
+        .annotate(text_head=Substr("body", 1, TEXT_LIMIT))
+        .order_by("-received_at", "-id")
+    )
+    if case.pk is not None:
+        # The case itself, and what is already merged into it (closed as MERGED, but say so anyway:
+        # a merged duplicate must never be offered back to its original).
+        qs = qs.exclude(pk=case.pk).exclude(merged_into_id=case.pk)
+    return qs
+
+
+def _candidate_querysets(case: Case, window_days: int) -> Iterable[QuerySet[_Fetched]]:
+    """The bounded queries, each served by an index on its filter column and received_at."""
+    anchor = case.received_at
+    # The window is centred on the case's own arrival, not on "now": registering a backlog case
+    # must still see the copy that came in the day after it, and the answer must not drift with
+    # the time the operator happens to look.
+    window = timedelta(days=window_days)
+    since, until = anchor - window, anchor + window
+    if phone_key(case.contact_phone):
+        # NOTE: no index has contact_phone yet, so this one reads the org's rows in the window; at
+        # city scale it needs Index(fields=["org", "contact_phone", "-received_at"]) on Case.
+        yield _base(case, since, until).filter(contact_phone__in=_phone_variants(case.contact_phone))[
+            :PHONE_LIMIT
+        ]
+    if case.citizen_id is not None:
+        yield _base(case, since, until).filter(citizen_id=case.citizen_id)[:CITIZEN_LIMIT]
+    # Two queries rather than one OR: each then walks its own (column, -received_at) index in order
+    # and stops at the LIMIT, where an OR would collect both sets and sort them.
+    classified = {"category_id": case.category_id, "territory_id": case.territory_id}
+    classified = {field: value for field, value in classified.items() if value is not None}
+    for field, value in classified.items():
+        yield _base(case, since, until).filter(**{field: value})[: CLASSIFIED_LIMIT // len(classified)]
+    # Same org, newest first: on PostgreSQL the (-received_at, -id) index walked backwards from
+    # the window's end; an (org, -received_at, -id) index would serve it exactly.
+    recent = timedelta(days=min(RECENT_DAYS, window_days))
+    yield _base(case, anchor - recent, anchor + recent)[:RECENT_LIMIT]
+
+
+def _score(
+    case: Case, query_grams: frozenset[str], query_phone: str, other: _Fetched
+) -> tuple[float, tuple[str, ...]]:
+    score = 0.0
+    reasons: list[str] = []
+    if query_phone and phone_key(other.contact_phone) == query_phone:
+        score += PHONE_BONUS
+        reasons.append("同一联系电话")
+    if case.citizen_id is not None and other.citizen_id == case.citizen_id:
+        score += CITIZEN_BONUS
+        reasons.append("同一网民账号")
+    content = content_score(
+        set_cosine(query_grams, bigrams(_similarity_text(other.subject, other.text_head)))
+    )
+    score += content
+    if content >= CONTENT_HIGH:
+        reasons.append(f"内容高度相似 ({content:.2f})")
+    elif content >= CONTENT_SOME:
+        reasons.append(f"内容相似 ({content:.2f})")
+    if case.territory_id is not None and other.territory_id == case.territory_id:
+        score += TERRITORY_BONUS
+        reasons.append("同一属地")
+    if case.category_id is not None and other.category_id == case.category_id:
+        score += CATEGORY_BONUS
+        reasons.append("同一分类")
+    if abs(other.received_at - case.received_at) <= RECENT_BONUS_WINDOW:
+        score += RECENT_BONUS
+        reasons.append("48小时内先后收到")
+    return min(score, 1.0), tuple(reasons)
+
+
+def find_duplicate_candidates(
+    case: Case, *, limit: int = 5, window_days: int = 30, min_score: float = 0.35
+) -> list[DuplicateCandidate]:
+    """Cases of the same organisation that may be the same appeal as ``case``, best first.
+
+    Never the case itself, a merged case, or a case merged into this one. At most five queries
+    whatever the size of the ledger; ordered by score, then the most recent.
+    """
+    if limit <= 0:
+        return []
+    query_grams = bigrams(_similarity_text(case.subject, case.body[:TEXT_LIMIT]))
+    query_phone = phone_key(case.contact_phone)
+    seen: set[int] = set()
+    scored: list[DuplicateCandidate] = []
+    for queryset in _candidate_querysets(case, window_days):
+        for other in queryset:
+            if other.pk in seen:
+                continue
+            seen.add(other.pk)
+            score, reasons = _score(case, query_grams, query_phone, other)
+            if score >= min_score:
+                scored.append(DuplicateCandidate(case=other, score=round(score, 4), reasons=reasons))
+    scored.sort(key=lambda c: (c.score, c.case.received_at, c.case.pk), reverse=True)
+    return scored[:limit]

@@ -1,0 +1,158 @@
+"""The permission matrix: every workbench URL × every persona. Each gets the page, or a 404 (the
+page does not exist for them), or the login page — and never another scope's data."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from wenzheng.casework import actions
+from wenzheng.casework.queues import QUEUES
+from wenzheng.casework.workflow import State
+from wenzheng.testing.chain import case_in_state
+from wenzheng.testing.personas import World
+
+PERSONAS = [
+    "citizen",
+    "intake",
+    "dispatcher",
+    "reviewer",
+    "supervisor",
+    "analyst",
+    "admin",
+    "a_liaison",
+    "a_handler",
+    "a_leader",
+    "b_liaison",
+    "b_handler",
+    "b_leader",
+    "housing_liaison",
+    "other_dispatcher",
+    "nobody",
+]
+STAFF_A = {
+    "intake",
+    "dispatcher",
+    "reviewer",
+    "supervisor",
+    "analyst",
+    "admin",
+    "a_liaison",
+    "a_handler",
+    "a_leader",
+    "housing_liaison",
+}
+NOT_STAFF = {"citizen", "nobody"}
+QUEUE_ROLES = {
+    "intake": {"intake_operator"},
+    "dispatcher": {"dispatcher"},
+    "reviewer": {"reviewer"},
+    "supervisor": {"supervisor"},
+    "analyst": {"analyst"},
+    "admin": {"administrator"},
+    "a_liaison": {"liaison"},
+    "a_handler": {"handler"},
+    "a_leader": {"unit_leader"},
+    "b_liaison": {"liaison"},
+    "b_handler": {"handler"},
+    "b_leader": {"unit_leader"},
+    "housing_liaison": {"liaison", "handler"},
+    "other_dispatcher": {"dispatcher", "intake_operator", "supervisor", "reviewer"},
+}
+
+
+@dataclass
+class Url:
+    name: str
+    path: str
+    allowed: set[str]  # personas who get a 200
+    method: str = "get"
+
+
+@pytest.fixture
+def scene(world: World):
+    """A district-A case in handling (housing co-handles), an issued letter, and its number."""
+    case = case_in_state(world, State.HANDLING)
+    letter = actions.do_issue_assignment_letters([case], acting_user=world.dispatcher)[0]
+    return case, letter
+
+
+def urls(world: World, case, letter) -> list[Url]:
+    def queue_allowed(key: str) -> set[str]:
+        return {p for p, roles in QUEUE_ROLES.items() if roles & {r.value for r in QUEUES[key].roles}}
+
+    staff = set(QUEUE_ROLES)
+    items = [
+        Url("home", reverse("workbench:home"), staff),
+        Url("case", reverse("workbench:case", args=[case.number]), STAFF_A),
+        Url("reply_template", reverse("workbench:reply_template", args=[case.number]), STAFF_A),
+        Url("hotline", reverse("workbench:hotline"), {"intake", "other_dispatcher"}),
+        Url("dispatch", reverse("workbench:dispatch"), {"dispatcher", "other_dispatcher"}),
+        Url("supervision", reverse("workbench:supervision"), {"supervisor", "other_dispatcher"}),
+        Url("search", reverse("workbench:search") + "?q=", staff),
+        Url("export", reverse("workbench:search_export") + "?q=", staff),
+        Url("missing case", reverse("workbench:case", args=["WZ-1999-000001"]), set()),
+    ]
+    items += [
+        Url(
+            f"letter {kind}",
+            reverse("workbench:letter", args=[letter.pk, kind]),
+            {"dispatcher", "supervisor", "a_liaison", "a_handler", "a_leader"},
+        )
+        for kind in ("letter.pdf", "list.pdf", "list.xlsx")
+    ]
+    items += [
+        Url(f"queue {key}", reverse("workbench:queue", args=[key]), queue_allowed(key)) for key in QUEUES
+    ]
+    return items
+
+
+def body_text(response) -> str:
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row)
+    if response["Content-Type"].startswith("application/pdf"):
+        return ""
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_serves_each_url_only_within_the_personas_scope(world, scene, persona):
+    case, letter = scene
+    client = Client()
+    client.force_login(world.by_name(persona))
+    for url in urls(world, case, letter):
+        response = getattr(client, url.method)(url.path)
+        expected = 200 if persona in url.allowed else 404
+        assert response.status_code == expected, f"{persona} {url.name}: {response.status_code}"
+        if response.status_code == 200 and persona not in STAFF_A:
+            assert case.number not in body_text(response), f"{persona} saw {case.number} on {url.name}"
+
+
+def test_it_sends_anonymous_users_to_the_login_page(world, scene):
+    case, letter = scene
+    client = Client()
+    for url in urls(world, case, letter):
+        response = client.get(url.path)
+        assert response.status_code == 302, url.name
+        assert response["Location"].startswith(reverse("workbench:login"))
+
+
+def test_it_refuses_actions_posted_outside_the_scope_and_changes_nothing(world, scene):
+    case, _letter = scene
+    version = case.version
+    client = Client()
+    client.force_login(world.b_handler)
+    response = client.post(reverse("workbench:act", args=[case.number, "draft_reply"]), {"body": "越权答复"})
+    assert response.status_code == 404
+    client.force_login(world.a_leader)  # sees the case, but drafting is the handler's
+    response = client.post(reverse("workbench:act", args=[case.number, "draft_reply"]), {"body": "越权答复"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.version == version
+    assert not case.replies.exists()

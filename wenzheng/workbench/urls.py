@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from wenzheng.workbench.views import cases, dispatch, home, intake, search, supervision
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="workbench/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("queues/<slug:key>/", home.queue_list, name="queue"),
+    path("cases/<str:number>/", cases.case_detail, name="case"),
+    path("cases/<str:number>/act/<slug:action>/", cases.case_act, name="act"),
+    path("cases/<str:number>/reply-template/", cases.reply_template, name="reply_template"),
+    path("hotline/", intake.hotline, name="hotline"),
+    path("dispatch/", dispatch.dispatch_board, name="dispatch"),
+    path("dispatch/assign/", dispatch.dispatch_assign, name="dispatch_assign"),
+    path("letters/<int:pk>/<str:kind>", dispatch.letter_download, name="letter"),
+    path("supervision/", supervision.supervision, name="supervision"),
+    path("search/", search.search, name="search"),
+    path("search/export.xlsx", search.search_export, name="search_export"),
+]

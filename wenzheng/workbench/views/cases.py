@@ -1,0 +1,128 @@
+"""The case page and the one endpoint through which every action form is posted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wenzheng.casework.access import access_case_by_number, available_actions, can_see_contact
+from wenzheng.casework.models import Case, CaseLink, ReplyTemplate
+from wenzheng.casework.selectors import get_case_events, get_dispatch_proposal
+from wenzheng.casework.sla import clock_statuses
+from wenzheng.casework.workflow import State
+from wenzheng.core import clock
+from wenzheng.core.errors import DomainError
+from wenzheng.lib.masking import mask_email, mask_name, mask_phone
+from wenzheng.workbench.action_forms import ACTION_UI
+from wenzheng.workbench.views.common import report_error, staff_required
+
+
+def _duplicates(case: Case) -> list[Any]:
+    if case.state not in {State.RECEIVED, State.REGISTERED}:
+        return []
+    from wenzheng.intake.duplicates import find_duplicate_candidates
+
+    return find_duplicate_candidates(case)
+
+
+def case_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    now = clock.now()
+    forms = []
+    for transition in available_actions(request.user, case):
+        ui = ACTION_UI.get(transition.action)
+        if ui is None:
+            continue
+        form = bound["form"] if bound and bound["action"] == transition.action else ui.form(case=case)
+        forms.append(
+            {
+                "transition": transition,
+                "form": form,
+                "danger": ui.danger,
+                "open": bool(bound and bound["action"] == transition.action),
+            }
+        )
+    sees_contact = can_see_contact(request.user, case)
+    contact = {
+        "name": case.contact_name if sees_contact else mask_name(case.contact_name),
+        "phone": case.contact_phone if sees_contact else mask_phone(case.contact_phone),
+        "email": case.contact_email if sees_contact else mask_email(case.contact_email),
+        "masked": not sees_contact,
+    }
+    proposal = get_dispatch_proposal(case.org, case.category, case.territory) if case.category else None
+    links = CaseLink.objects.filter(case=case).select_related("other") | CaseLink.objects.filter(other=case)
+    return {
+        "case": case,
+        "contact": contact,
+        "events": get_case_events(case),
+        "clocks": clock_statuses(case, now),
+        "forms": forms,
+        "co_handlings": case.co_handlings.select_related("unit", "opinion_by"),
+        "replies": case.replies.select_related("unit", "drafted_by", "signed_off_by", "reviewed_by").order_by(
+            "-drafted_at"
+        ),
+        "extensions": case.extensions.select_related("requested_by", "decided_by").order_by("-requested_at"),
+        "follow_ups": case.follow_ups.order_by("-created_at"),
+        "attachments": case.attachments.order_by("created_at"),
+        "duplicates": _duplicates(case),
+        "proposal": proposal,
+        "links": links.select_related("case", "other"),
+        "now": now,
+    }
+
+
+@staff_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = access_case_by_number(request.user, number)
+    return render(request, "workbench/case.html", case_context(request, case))
+
+
+@require_POST
+@staff_required
+def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = access_case_by_number(request.user, number)
+    ui = ACTION_UI.get(action)
+    if ui is None:
+        raise Http404
+    if action not in {t.action for t in available_actions(request.user, case)}:
+        messages.error(request, _("This action is not available to you for this case now."))
+        return redirect("workbench:case", number=case.number)
+    form = ui.form(request.POST, request.FILES, case=case)
+    if form.is_valid():
+        try:
+            ui.perform(case, request.user, form.cleaned_data)
+        except DomainError as error:
+            field = error.details.get("field")
+            if field in form.fields:
+                form.add_error(field, str(error.message))
+            else:
+                report_error(request, error)
+                return redirect("workbench:case", number=case.number)
+        else:
+            from wenzheng.casework.workflow import get_transition
+
+            messages.success(request, _("Done: %(label)s.") % {"label": get_transition(action).label})
+            return redirect("workbench:case", number=case.number)
+    case.refresh_from_db()
+    context = case_context(request, case, bound={"action": action, "form": form})
+    return render(request, "workbench/case.html", context, status=400)
+
+
+@staff_required
+def reply_template(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx: fills the draft with a template's text for this case."""
+    case = access_case_by_number(request.user, number)
+    template = ReplyTemplate.objects.filter(org=case.org, pk=request.GET.get("template") or 0).first()
+    text = ""
+    if template is not None:
+        text = (
+            template.body.replace("{number}", case.number)
+            .replace("{subject}", case.subject)
+            .replace("{received}", f"{case.received_at.astimezone(clock.local_tz()):%Y年%m月%d日}")
+            .replace("{unit}", case.lead_unit.name if case.lead_unit else "")
+        )
+    return render(request, "workbench/partials/reply_body.html", {"text": text})

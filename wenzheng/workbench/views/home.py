@@ -1,0 +1,38 @@
+"""Each role's home: its queues with counts, and one queue as a keyset-paged list."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
+
+from wenzheng.casework.queues import QUEUES, queue_cases, queues_for
+from wenzheng.core.pagination import keyset_page
+from wenzheng.workbench.views.common import staff_required, user_roles
+
+# Counting a queue stops here: "999+" is as useful as an exact figure, and costs a bounded scan.
+COUNT_CAP = 1000
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    cards = []
+    for queue in queues_for(request.user):
+        count = queue_cases(request.user, queue.key)[:COUNT_CAP].count()
+        cards.append({"queue": queue, "count": count, "capped": count >= COUNT_CAP})
+    return render(request, "workbench/home.html", {"cards": cards, "roles": user_roles(request.user)})
+
+
+@staff_required
+def queue_list(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in QUEUES or QUEUES[key] not in queues_for(request.user):
+        raise Http404
+    qs = queue_cases(request.user, key).select_related("lead_unit", "category", "territory")
+    page = keyset_page(qs, request.GET.get("cursor"))
+    template = "workbench/partials/case_rows.html" if _htmx(request) else "workbench/queue.html"
+    return render(request, template, {"queue": QUEUES[key], "page": page})
+
+
+def _htmx(request: HttpRequest) -> bool:
+    details = getattr(request, "htmx", None)
+    return isinstance(details, HtmxDetails) and bool(details)

@@ -1,0 +1,121 @@
+"""Search and archive: filters over the visible ledger, keyset pages, and an XLSX export with
+personal data masked unless the user's role needs it."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
+
+from wenzheng.accounts.policy import has_any_role
+from wenzheng.accounts.roles import Role
+from wenzheng.casework.access import visible_cases
+from wenzheng.casework.models import Case
+from wenzheng.core import clock
+from wenzheng.core.pagination import keyset_page
+from wenzheng.lib.masking import mask_name, mask_phone, mask_text
+from wenzheng.lib.spreadsheet import Sheet, write_xlsx
+from wenzheng.workbench.forms import SearchForm
+from wenzheng.workbench.views.common import staff_required
+
+EXPORT_LIMIT = 50_000
+
+
+def search_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
+    qs = visible_cases(user)
+    q = (data.get("q") or "").strip()
+    if q:
+        # A case number is exact (indexed); otherwise the subject. Full-text search arrives with the
+        # search issue (PostgreSQL trigram / an index); a LIKE over subjects is the stopgap.
+        qs = qs.filter(Q(number=q) | Q(subject__icontains=q))
+    for field in ("state", "grade", "channel"):
+        if data.get(field):
+            qs = qs.filter(**{field: data[field]})
+    if data.get("unit"):
+        qs = qs.filter(lead_unit__path__startswith=data["unit"].path)
+    if data.get("category"):
+        qs = qs.filter(category__full_name__startswith=data["category"].full_name)
+    if data.get("territory"):
+        qs = qs.filter(territory__path__startswith=data["territory"].path)
+    tz = clock.local_tz()
+    if data.get("date_from"):
+        qs = qs.filter(
+            received_at__gte=timezone.make_aware(datetime.combine(data["date_from"], time.min), tz)
+        )
+    if data.get("date_to"):
+        qs = qs.filter(received_at__lte=timezone.make_aware(datetime.combine(data["date_to"], time.max), tz))
+    return qs
+
+
+@staff_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid():
+        qs = search_cases(request.user, form.cleaned_data).select_related(
+            "lead_unit", "category", "territory"
+        )
+        page = keyset_page(qs, request.GET.get("cursor"))
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    template = "workbench/partials/case_rows.html" if _htmx(request) and page else "workbench/search.html"
+    return render(request, template, {"form": form, "page": page, "params": params.urlencode()})
+
+
+@staff_required
+def search_export(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    # Contact details are for the roles that call citizens back; everyone else gets them masked.
+    needs_contact = has_any_role(request.user, {Role.INTAKE_OPERATOR, Role.SUPERVISOR})
+    qs = search_cases(request.user, form.cleaned_data).select_related("lead_unit", "category", "territory")
+    tz = clock.local_tz()
+
+    def rows() -> Any:
+        for c in qs.order_by("-received_at", "-pk")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+            yield [
+                c.number,
+                c.received_at.astimezone(tz),
+                c.get_channel_display(),
+                mask_text(c.subject),
+                c.category.full_name if c.category else "",
+                c.territory.name if c.territory else "",
+                c.get_grade_display(),
+                c.lead_unit.name if c.lead_unit else "",
+                c.get_state_display(),
+                c.published_at.astimezone(tz) if c.published_at else None,
+                c.contact_name if needs_contact else mask_name(c.contact_name),
+                c.contact_phone if needs_contact else mask_phone(c.contact_phone),
+            ]
+
+    headers = [
+        "编号",
+        "收到时间",
+        "渠道",
+        "标题",
+        "分类",
+        "属地",
+        "等级",
+        "主办单位",
+        "状态",
+        "发布时间",
+        "联系人",
+        "联系电话",
+    ]
+    body = write_xlsx([Sheet(title="留言台账", headers=headers, rows=rows())])
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="wenzheng-{clock.now():%Y%m%d-%H%M}.xlsx"'
+    return response
+
+
+def _htmx(request: HttpRequest) -> bool:
+    details = getattr(request, "htmx", None)
+    return isinstance(details, HtmxDetails) and bool(details)
