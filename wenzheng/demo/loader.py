@@ -37,6 +37,7 @@ from wenzheng.demo.content import (
     generate_messages,
     place_refs,
 )
+from wenzheng.lib.workdays import DEFAULT_CALENDAR
 
 CITY_CODE = "QL"
 CASE_PREFIX = "WZ"
@@ -168,7 +169,15 @@ class Player:
         return True
 
     def later(self, moment: datetime, low_hours: float, high_hours: float) -> datetime:
-        return moment + timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        """A moment some hours later, moved into office hours of a working day: staff act at work."""
+        t = (moment + timedelta(hours=self.rng.uniform(low_hours, high_hours))).astimezone(clock.local_tz())
+        if t.hour >= 17 or not DEFAULT_CALENDAR.is_workday(t.date()):
+            day = DEFAULT_CALENDAR.next_workday(t.date())
+            t = t.replace(year=day.year, month=day.month, day=day.day, hour=8, minute=30)
+            t += timedelta(minutes=self.rng.uniform(0, 480))
+        elif t.hour < 8:
+            t = t.replace(hour=8, minute=30) + timedelta(minutes=self.rng.uniform(0, 480))
+        return t
 
     def play(self, message: GeneratedMessage, received: datetime) -> Case:
         rng, city, staff = self.rng, self.city, self.staff
@@ -295,9 +304,36 @@ class Player:
             ),
         ):
             return case
-        if result != "unsatisfied":
-            self.at(self.later(t, 24, 200), lambda: actions.do_archive(case, acting_user=intake))
+        if result == "unsatisfied":
+            if rng.random() < 0.2:
+                return case  # still being handled again
+            t = self._answer(case, lead, message, self.later(t, 20, 100), intake, reviewer)
+            if t is None or not self.at(
+                t,
+                lambda: actions.do_record_follow_up(
+                    case, acting_user=intake, method=FollowUpMethod.PHONE, result="basic"
+                ),
+            ):
+                return case
+        self.at(self.later(t, 24, 200), lambda: actions.do_archive(case, acting_user=intake))
         return case
+
+    def _answer(
+        self, case: Case, lead: OrgUnit, message: GeneratedMessage, t: datetime, intake: User, reviewer: User
+    ) -> datetime | None:
+        """Another round of handling after a send-back: redraft, sign off, approve, publish."""
+        body = message.reply_body + "\n\n针对您回访中反映的问题，我单位已再次组织现场核查并落实整改。"
+        steps = [
+            lambda: actions.do_draft_reply(case, acting_user=self.staff.get(lead, Role.HANDLER), body=body),
+            lambda: actions.do_submit_reply(case, acting_user=self.staff.get(lead, Role.UNIT_LEADER)),
+            lambda: actions.do_approve_reply(case, acting_user=reviewer),
+            lambda: actions.do_publish(case, acting_user=intake),
+        ]
+        for step in steps:
+            if not self.at(t, step):
+                return None
+            t = self.later(t, 2, 30)
+        return t
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from wenzheng.casework.models import Case
 from wenzheng.casework.workflow import State
@@ -219,7 +220,7 @@ def _phone_variants(phone: str) -> list[str]:
 class DuplicateCandidate:
     case: Case
     score: float  # 0..1
-    reasons: tuple[str, ...]  # short Chinese reasons shown to the operator
+    reasons: tuple[str, ...]  # short reasons shown to the operator, translated (Chinese in the UI)
 
 
 class _TextHead(TypedDict):
@@ -279,27 +280,27 @@ def _score(
     reasons: list[str] = []
     if query_phone and phone_key(other.contact_phone) == query_phone:
         score += PHONE_BONUS
-        reasons.append("同一联系电话")
+        reasons.append(_("same contact phone"))
     if case.citizen_id is not None and other.citizen_id == case.citizen_id:
         score += CITIZEN_BONUS
-        reasons.append("同一网民账号")
+        reasons.append(_("same citizen account"))
     content = content_score(
         set_cosine(query_grams, bigrams(_similarity_text(other.subject, other.text_head)))
     )
     score += content
     if content >= CONTENT_HIGH:
-        reasons.append(f"内容高度相似 ({content:.2f})")
+        reasons.append(_("very similar content (%(score).2f)") % {"score": content})
     elif content >= CONTENT_SOME:
-        reasons.append(f"内容相似 ({content:.2f})")
+        reasons.append(_("similar content (%(score).2f)") % {"score": content})
     if case.territory_id is not None and other.territory_id == case.territory_id:
         score += TERRITORY_BONUS
-        reasons.append("同一属地")
+        reasons.append(_("same territory"))
     if case.category_id is not None and other.category_id == case.category_id:
         score += CATEGORY_BONUS
-        reasons.append("同一分类")
+        reasons.append(_("same category"))
     if abs(other.received_at - case.received_at) <= RECENT_BONUS_WINDOW:
         score += RECENT_BONUS
-        reasons.append("48小时内先后收到")
+        reasons.append(_("received within 48 hours of each other"))
     return min(score, 1.0), tuple(reasons)
 
 

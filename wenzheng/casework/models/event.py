@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -82,5 +83,5 @@ class CaseEvent(models.Model):
             "reason": self.reason,
             "data": self.data,
             "is_public": self.is_public,
-            "created_at": self.created_at.isoformat(),
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
         }

@@ -91,3 +91,17 @@ def test_it_refuses_to_change_or_delete_events_through_the_orm(ledger):
     with pytest.raises(AppendOnlyError):
         event.delete()
     assert CaseEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_it_verifies_events_recorded_at_a_local_time_offset(world, capsys):
+    # The chain must not depend on the offset a moment was written with: the database returns UTC.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from wenzheng.core.clock import frozen_at
+    from wenzheng.testing.chain import new_case
+
+    with frozen_at(datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        new_case(world)
+    code, out = verify(capsys)
+    assert code == 0, out
