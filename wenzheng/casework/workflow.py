@@ -128,7 +128,16 @@ TRANSITIONS: dict[str, Transition] = {
         _t("withdraw", BEFORE_PUBLICATION, S.WITHDRAWN, set(), Scope.CITIZEN, _("Withdraw")),
         _t("assign", {S.REGISTERED}, S.ASSIGNED, {R.DISPATCHER}, Scope.ORG, _("Assign")),
         _t("claim", {S.ASSIGNED}, S.HANDLING, {R.LIAISON}, Scope.LEAD_UNIT, _("Claim")),
-        _t("return", {S.ASSIGNED}, S.RETURNED, {R.LIAISON}, Scope.LEAD_UNIT, _("Return"), needs_reason=True),
+        # A unit may find it is not competent only after claiming and looking into it.
+        _t(
+            "return",
+            {S.ASSIGNED, S.HANDLING},
+            S.RETURNED,
+            {R.LIAISON},
+            Scope.LEAD_UNIT,
+            _("Return"),
+            needs_reason=True,
+        ),
         _t("reassign", {S.RETURNED}, S.ASSIGNED, {R.DISPATCHER}, Scope.ORG, _("Reassign")),
         _t(
             "arbitrate",
