@@ -307,8 +307,11 @@ class Player:
         if result == "unsatisfied":
             if rng.random() < 0.2:
                 return case  # still being handled again
-            t = self._answer(case, lead, message, self.later(t, 20, 100), intake, reviewer)
-            if t is None or not self.at(
+            answered = self._answer(case, lead, message, self.later(t, 20, 100), intake, reviewer)
+            if answered is None:
+                return case
+            t = answered
+            if not self.at(
                 t,
                 lambda: actions.do_record_follow_up(
                     case, acting_user=intake, method=FollowUpMethod.PHONE, result="basic"
