@@ -7,11 +7,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import TERRITORIAL_KINDS, OrgUnit
 from wenzheng.casework.models import Case, Category, Grade, ReplyTemplate, Satisfaction
 from wenzheng.casework.models.case import Channel, FollowUpMethod
+from wenzheng.casework.selectors import get_dispatch_proposal
 from wenzheng.casework.workflow import State
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -79,6 +81,17 @@ class RegisterForm(CaseForm):
         super().__init__(*args, case=case, **kwargs)
         self.fields["territory"].queryset = territories_of(case.org)  # type: ignore[attr-defined]
         self.fields["proposed_unit"].queryset = units_of(case.org)  # type: ignore[attr-defined]
+        # Choosing a category or territory asks the dispatch catalogue for the proposed unit (htmx).
+        url = reverse("workbench:proposal", args=[case.number])
+        for name in ("category", "territory"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": url,
+                    "hx-trigger": "change",
+                    "hx-target": "#proposal",
+                    "hx-include": "closest form",
+                }
+            )
 
 
 class ReclassifyForm(CaseForm):
@@ -119,8 +132,16 @@ class AssignForm(CaseForm):
         super().__init__(*args, case=case, **kwargs)
         self.fields["lead_unit"].queryset = units_of(case.org)  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = units_of(case.org)  # type: ignore[attr-defined]
-        if case.proposed_unit_id and not self.is_bound:
-            self.fields["lead_unit"].initial = case.proposed_unit_id
+        if not self.is_bound:
+            # Pre-filled from registration and the dispatch catalogue; the dispatcher may change both.
+            proposal = (
+                get_dispatch_proposal(case.org, case.category, case.territory) if case.category else None
+            )
+            self.fields["lead_unit"].initial = case.proposed_unit_id or (
+                proposal.lead_unit_id if proposal else None
+            )
+            if proposal is not None:
+                self.fields["co_units"].initial = [u.pk for u in proposal.co_units.all()]
 
 
 class ExtensionRequestForm(CaseForm):

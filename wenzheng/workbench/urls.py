@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<str:number>/", cases.case_detail, name="case"),
     path("cases/<str:number>/act/<slug:action>/", cases.case_act, name="act"),
     path("cases/<str:number>/reply-template/", cases.reply_template, name="reply_template"),
+    path("cases/<str:number>/proposal/", cases.dispatch_proposal, name="proposal"),
     path("hotline/", intake.hotline, name="hotline"),
     path("dispatch/", dispatch.dispatch_board, name="dispatch"),
     path("dispatch/assign/", dispatch.dispatch_assign, name="dispatch_assign"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import override
 
 from wenzheng.casework import actions
 from wenzheng.casework.models import Case
@@ -45,6 +47,15 @@ WAGES_BODY = (
     "到现在已经三个月没发了，总共欠了40多万元。开发商说钱已经给了总包，总包又说给了包工头，"
     "现在包工头电话也打不通了。恳请政府帮我们讨回血汗钱。"
 )
+
+
+@pytest.fixture(autouse=True)
+def _chinese_ui() -> Iterator[None]:
+    # The reasons are translated when a candidate is scored, and the assertions below read them in
+    # Chinese. Pin the language: a request made by an earlier test in this worker (the test client
+    # runs LocaleMiddleware, which activates e.g. "en") must not decide what they come out in.
+    with override("zh-hans"):
+        yield
 
 
 def _web_post(world: World, **kwargs: Any) -> Case:

@@ -91,6 +91,11 @@ def urls(world: World, case, letter) -> list[Url]:
         Url("home", reverse("workbench:home"), staff),
         Url("case", reverse("workbench:case", args=[case.number]), STAFF_A),
         Url("reply_template", reverse("workbench:reply_template", args=[case.number]), STAFF_A),
+        Url(
+            "proposal",
+            reverse("workbench:proposal", args=[case.number]) + f"?category={world.leaf.pk}",
+            STAFF_A,
+        ),
         Url("hotline", reverse("workbench:hotline"), {"intake", "other_dispatcher"}),
         Url("dispatch", reverse("workbench:dispatch"), {"dispatcher", "other_dispatcher"}),
         Url("supervision", reverse("workbench:supervision"), {"supervisor", "other_dispatcher"}),
@@ -156,3 +161,36 @@ def test_it_refuses_actions_posted_outside_the_scope_and_changes_nothing(world, 
     case.refresh_from_db()
     assert case.version == version
     assert not case.replies.exists()
+
+
+NOTE_TAKERS = {
+    "intake",
+    "dispatcher",
+    "reviewer",
+    "supervisor",
+    "a_liaison",
+    "a_handler",
+    "a_leader",
+    "housing_liaison",
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_takes_a_posted_action_only_from_those_who_may(world, scene, persona):
+    from wenzheng.casework.models import CaseEvent
+
+    case, _letter = scene
+    client = Client()
+    client.force_login(world.by_name(persona))
+    before = CaseEvent.objects.filter(case=case).count()
+    response = client.post(reverse("workbench:act", args=[case.number, "add_note"]), {"text": "已电话联系"})
+    after = CaseEvent.objects.filter(case=case).count()
+    if persona in NOTE_TAKERS:
+        assert response.status_code == 302
+        assert after == before + 1
+    elif persona in STAFF_A:  # sees the case, may not take notes on it (analyst, administrator)
+        assert response.status_code == 302
+        assert after == before
+    else:
+        assert response.status_code == 404
+        assert after == before

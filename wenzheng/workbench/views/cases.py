@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wenzheng.accounts.models import OrgUnit
 from wenzheng.casework.access import access_case_by_number, available_actions, can_see_contact
-from wenzheng.casework.models import Case, CaseLink, ReplyTemplate
+from wenzheng.casework.models import Case, CaseLink, Category, ReplyTemplate
 from wenzheng.casework.selectors import get_case_events, get_dispatch_proposal
 from wenzheng.casework.sla import clock_statuses
 from wenzheng.casework.workflow import State
@@ -126,3 +127,15 @@ def reply_template(request: HttpRequest, number: str) -> HttpResponse:
             .replace("{unit}", case.lead_unit.name if case.lead_unit else "")
         )
     return render(request, "workbench/partials/reply_body.html", {"text": text})
+
+
+@staff_required
+def dispatch_proposal(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx: what the dispatch catalogue proposes for the category and territory being chosen."""
+    case = access_case_by_number(request.user, number)
+    category = Category.objects.filter(pk=request.GET.get("category") or 0).first()
+    territory = OrgUnit.objects.filter(
+        pk=request.GET.get("territory") or 0, path__startswith=case.org.path
+    ).first()
+    proposal = get_dispatch_proposal(case.org, category, territory) if category else None
+    return render(request, "workbench/partials/proposal.html", {"proposal": proposal})
