@@ -58,7 +58,7 @@ def dispatch_assign(request: HttpRequest) -> HttpResponse:
     for case in cases:
         unit = units_of(case.org).filter(pk=unit_id).first() if unit_id else case.proposed_unit
         if unit is None:
-            failed.append(f"{case.number}：{_('no proposed unit')}")
+            failed.append(_("%(number)s: no proposed unit") % {"number": case.number})
             continue
         try:
             actions.do_assign(case, acting_user=request.user, lead_unit=unit)
