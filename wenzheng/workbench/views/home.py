@@ -6,21 +6,29 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
+from wenzheng.accounts.policy import memberships_of
 from wenzheng.casework.queues import QUEUES, queue_cases, queues_for
 from wenzheng.core.pagination import keyset_page
 from wenzheng.workbench.views.common import staff_required, user_roles
 
 # Counting a queue stops here: "999+" is as useful as an exact figure, and costs a bounded scan.
 COUNT_CAP = 1000
+PREVIEW = 5
 
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     cards = []
     for queue in queues_for(request.user):
-        count = queue_cases(request.user, queue.key)[:COUNT_CAP].count()
-        cards.append({"queue": queue, "count": count, "capped": count >= COUNT_CAP})
-    return render(request, "workbench/home.html", {"cards": cards, "roles": user_roles(request.user)})
+        qs = queue_cases(request.user, queue.key)
+        count = qs[:COUNT_CAP].count()
+        top = list(qs.select_related("lead_unit").order_by("-received_at", "-pk")[:PREVIEW]) if count else []
+        cards.append({"queue": queue, "count": count, "capped": count >= COUNT_CAP, "top": top})
+    return render(
+        request,
+        "workbench/home.html",
+        {"cards": cards, "roles": user_roles(request.user), "memberships": memberships_of(request.user)},
+    )
 
 
 @staff_required

@@ -130,7 +130,7 @@ def test_it_runs_the_whole_chain_by_clicking(browser, live_server, artifacts, de
 
         timeline = final.page.locator("#timeline li").evaluate_all("items => items.map(i => i.dataset.kind)")
         final.page.screenshot(path=str(artifacts / "case-page.png"), full_page=True)
-        for username in ("donghu_liaison", "reviewer", "supervisor"):
+        for username in ("donghu_liaison", "reviewer", "supervisor", "analyst", "admin"):
             desk(username)
         desk("donghu_handler").page.screenshot(path=str(artifacts / "case-page-handler.png"), full_page=True)
     finally:
