@@ -237,6 +237,7 @@ class HotlineForm(forms.Form):
         regex=r"^[0-9+\-() ]{7,20}$",
         max_length=20,
         error_messages={"invalid": _("Enter a valid phone number.")},
+        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "tel", "autocomplete": "off"}),
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(

@@ -34,7 +34,8 @@ def _duplicates(case: Case) -> list[Any]:
 def case_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     now = clock.now()
     forms = []
-    for transition in available_actions(request.user, case):
+    offered = available_actions(request.user, case)
+    for transition in offered:
         ui = ACTION_UI.get(transition.action)
         if ui is None:
             continue
@@ -58,6 +59,7 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None 
     links = CaseLink.objects.filter(case=case).select_related("other") | CaseLink.objects.filter(other=case)
     return {
         "case": case,
+        "action_names": {t.action for t in offered},
         "contact": contact,
         "events": get_case_events(case),
         "clocks": clock_statuses(case, now),
