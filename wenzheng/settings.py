@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wenzheng.accounts",
     "wenzheng.casework",
     "wenzheng.workbench",
+    "wenzheng.portal",
     "wenzheng.demo",
 ]
 
@@ -132,6 +133,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Staff log in by username; citizens by mobile phone or email (wenzheng.accounts.backends).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "wenzheng.accounts.backends.PhoneOrEmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -174,6 +180,22 @@ WENZHENG_QUERY_CODE_KEY = env_str("WENZHENG_QUERY_CODE_KEY", SECRET_KEY)
 # Key of the HMAC chain over each case's events (wenzheng audit verify). Keep it out of the database.
 WENZHENG_AUDIT_KEY = env_str("WENZHENG_AUDIT_KEY", SECRET_KEY)
 WENZHENG_DEMO_PASSWORD = env_str("WENZHENG_DEMO_PASSWORD", "wenzheng-demo")
+
+# The public portal.
+WENZHENG_HOTLINE = env_str("WENZHENG_HOTLINE", "12345")
+WENZHENG_INTAKE_EMAIL = env_str("WENZHENG_INTAKE_EMAIL", "wenzheng@example.gov.cn")
+WENZHENG_SUBMISSIONS_PER_HOUR = env_int("WENZHENG_SUBMISSIONS_PER_HOUR", 10)
+WENZHENG_CAPTCHA_AFTER = env_int("WENZHENG_CAPTCHA_AFTER", 3)
+WENZHENG_TRUSTED_PROXIES = env_list("WENZHENG_TRUSTED_PROXIES", [])
+
+# One process: the local-memory cache. Several processes (production) need a shared cache so that
+# rate limits and lock-outs hold across them: WENZHENG_CACHE=db uses the database.
+if env_str("WENZHENG_CACHE", "locmem") == "db":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "wenzheng_cache"}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 admin.site.site_header = _("wenzheng administration")
 admin.site.site_title = _("wenzheng")
@@ -10,6 +9,5 @@ admin.site.index_title = _("Ledger and configuration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("workbench/", include("wenzheng.workbench.urls")),
-    # The public portal comes with its own issue; until then the root leads staff to the workbench.
-    path("", RedirectView.as_view(pattern_name="workbench:home", permanent=False)),
+    path("", include("wenzheng.portal.urls")),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.roles import Role
@@ -137,6 +138,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"),
+            # Citizens log in with their email: one account per address, whatever its case.
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique"),
         ]
 
     def __str__(self) -> str:

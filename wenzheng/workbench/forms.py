@@ -81,6 +81,9 @@ class RegisterForm(CaseForm):
         super().__init__(*args, case=case, **kwargs)
         self.fields["territory"].queryset = territories_of(case.org)  # type: ignore[attr-defined]
         self.fields["proposed_unit"].queryset = units_of(case.org)  # type: ignore[attr-defined]
+        if not self.is_bound:  # what the citizen chose when writing, for intake to confirm
+            self.fields["category"].initial = case.category_id
+            self.fields["territory"].initial = case.territory_id
         # Choosing a category or territory asks the dispatch catalogue for the proposed unit (htmx).
         url = reverse("workbench:proposal", args=[case.number])
         for name in ("category", "territory"):

@@ -126,6 +126,8 @@ def do_receive_message(
     external_ref: str = "",
     attachments: Sequence[UploadedFile] = (),
     citizen: Any = None,
+    territory: OrgUnit | None = None,
+    category: Category | None = None,
 ) -> Receipt:
     """A message enters the ledger from any channel and gets its number and query code."""
     if channel not in Channel.values:
@@ -177,6 +179,9 @@ def do_receive_message(
                 is_public=is_public,
                 received_at=at,
                 updated_at=at,
+                # What the citizen said about place and topic: a hint that registration confirms.
+                territory=territory if territory is not None and org.contains(territory) else None,
+                category=category if category is not None and category.is_active else None,
             )
             actor = Actor(
                 acting_user if getattr(acting_user, "is_authenticated", False) else None,
