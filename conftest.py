@@ -1,3 +1,5 @@
+pytest_plugins = ["wenzheng.testing.browser"]
+
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation

@@ -1,4 +1,5 @@
-"""Browser tests: real headless Chromium (Debian's package) driven by Playwright for Python.
+"""Fixtures of the browser tests: real headless Chromium (Debian's package) driven by Playwright
+for Python, and axe-core (from npm) for accessibility checks. Loaded by the root conftest.
 
 Run with the rest of the suite. Without a Chromium on the machine they are skipped with the reason
 (`.ci/run` installs it: apt-get install chromium).
@@ -14,7 +15,9 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("WENZHENG_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[4] / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Flags for a closed network: no background traffic, no component updates (see env docs).
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -50,3 +53,32 @@ def browser() -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI must run the accessibility checks: axe-core is missing (.ci/run runs npm install)"
+            )
+        pytest.skip("axe-core is not installed (npm install); .ci/run installs it")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(
+    page: object, source: str, *, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[dict]:
+    """Run axe-core in the page; the violations of the given impacts, with their nodes' selectors."""
+    page.add_script_tag(content=source)  # type: ignore[attr-defined]
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")  # type: ignore[attr-defined]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
