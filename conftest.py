@@ -1,10 +1,10 @@
-pytest_plugins = ["wenzheng.testing.browser"]
-
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
 from wenzheng.testing.personas import World, build_world
+
+pytest_plugins = ["wenzheng.testing.browser"]
 
 
 @pytest.fixture(autouse=True)
