@@ -69,7 +69,7 @@ class WriteForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}
         ),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=50, required=False)
+    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     contact_phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=20,
@@ -177,7 +177,7 @@ class RateForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=50, required=False)
+    q = forms.CharField(label=_("Keywords"), max_length=50, required=False)
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("All")
     )
