@@ -13,6 +13,25 @@ from wenzheng.casework.sla_presets import do_apply_preset
 
 # Text fields default to hostile input: markup, emoji, right-to-left marks and a long tail.
 HOSTILE_SUBJECT = "<script>alert('xss')</script> 小区电梯😀故障\u202e"
+# Every persona of the World, by attribute name: the rows of the permission matrices.
+PERSONAS = [
+    "citizen",
+    "intake",
+    "dispatcher",
+    "reviewer",
+    "supervisor",
+    "analyst",
+    "admin",
+    "a_liaison",
+    "a_handler",
+    "a_leader",
+    "b_liaison",
+    "b_handler",
+    "b_leader",
+    "housing_liaison",
+    "other_dispatcher",
+    "nobody",
+]
 HOSTILE_BODY = "<img src=x onerror=alert(1)> 楼道灯坏了三周；" + "长" * 5000
 
 

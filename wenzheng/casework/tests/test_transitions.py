@@ -17,7 +17,7 @@ from wenzheng.casework.models.case import FollowUpMethod
 from wenzheng.casework.workflow import TRANSITIONS, State
 from wenzheng.core.errors import Forbidden, InvalidInput, InvalidTransition
 from wenzheng.testing.chain import PATH, new_case, step
-from wenzheng.testing.personas import World
+from wenzheng.testing.personas import PERSONAS, World
 
 Call = Callable[[World, Case, Any], Any]
 
@@ -106,24 +106,6 @@ def allowed_for(action: str, state: State) -> set[str]:
     return ALLOWED[action]
 
 
-PERSONAS = [
-    "citizen",
-    "intake",
-    "dispatcher",
-    "reviewer",
-    "supervisor",
-    "analyst",
-    "admin",
-    "a_liaison",
-    "a_handler",
-    "a_leader",
-    "b_liaison",
-    "b_handler",
-    "b_leader",
-    "housing_liaison",
-    "other_dispatcher",
-    "nobody",
-]
 REACHABLE = [*PATH, State.RETURNED]
 
 

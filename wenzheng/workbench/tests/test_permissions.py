@@ -15,26 +15,8 @@ from wenzheng.casework import actions
 from wenzheng.casework.queues import QUEUES
 from wenzheng.casework.workflow import State
 from wenzheng.testing.chain import case_in_state
-from wenzheng.testing.personas import World
+from wenzheng.testing.personas import PERSONAS, World
 
-PERSONAS = [
-    "citizen",
-    "intake",
-    "dispatcher",
-    "reviewer",
-    "supervisor",
-    "analyst",
-    "admin",
-    "a_liaison",
-    "a_handler",
-    "a_leader",
-    "b_liaison",
-    "b_handler",
-    "b_leader",
-    "housing_liaison",
-    "other_dispatcher",
-    "nobody",
-]
 STAFF_A = {
     "intake",
     "dispatcher",
@@ -47,7 +29,6 @@ STAFF_A = {
     "a_leader",
     "housing_liaison",
 }
-NOT_STAFF = {"citizen", "nobody"}
 QUEUE_ROLES = {
     "intake": {"intake_operator"},
     "dispatcher": {"dispatcher"},
