@@ -9,5 +9,8 @@ admin.site.index_title = _("Ledger and configuration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("workbench/", include("wenzheng.workbench.urls")),
+    path("api/v1/", include("wenzheng.intake.channels.api.urls")),
+    path("open311/v2/", include("wenzheng.intake.channels.open311.urls")),
+    path("webhooks/", include("wenzheng.intake.channels.webhook.urls")),
     path("", include("wenzheng.portal.urls")),
 ]

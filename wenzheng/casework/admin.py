@@ -52,7 +52,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ["seq", "kind", "actor", "actor_unit", "from_state", "to_state", "reason", "created_at"]
+    fields = ("seq", "kind_label", "actor", "actor_unit", "from_state", "to_state", "reason", "created_at")
+    readonly_fields = fields
 
 
 class ClockInline(ReadOnlyInline):
@@ -77,7 +78,16 @@ class CaseAdmin(ReadOnlyAdmin):
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdmin):
-    list_display = ["case", "seq", "kind", "actor", "actor_unit", "from_state", "to_state", "created_at"]
+    list_display = [
+        "case",
+        "seq",
+        "kind_label",
+        "actor",
+        "actor_unit",
+        "from_state",
+        "to_state",
+        "created_at",
+    ]
     list_filter = ["kind"]
     search_fields = ["case__number"]
     show_full_result_count = False

@@ -238,6 +238,8 @@ TRANSITIONS: dict[str, Transition] = {
             Scope.ORG,
             _("End key supervision"),
         ),
+        # A further message from the citizen on an open case (an email reply, a channel's follow-up).
+        _t("add_message", OPEN, None, set(), Scope.SYSTEM, _("Citizen's further message")),
         _t("link", OPEN, None, {R.INTAKE_OPERATOR, R.DISPATCHER}, Scope.ORG, _("Link related case")),
         _t(
             "add_note",

@@ -29,6 +29,7 @@ from wenzheng.casework.actions.handling import (
 from wenzheng.casework.actions.intake import (
     Receipt,
     allocate_number,
+    do_add_citizen_message,
     do_link_cases,
     do_merge,
     do_receive_message,
@@ -43,6 +44,7 @@ from wenzheng.casework.actions.supervision import do_add_note, do_set_key_superv
 __all__ = [
     "Receipt",
     "allocate_number",
+    "do_add_citizen_message",
     "do_add_note",
     "do_approve_reply",
     "do_arbitrate",

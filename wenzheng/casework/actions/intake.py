@@ -404,3 +404,36 @@ def do_link_cases(case: Case, *, other: Case, acting_user: Any) -> Case:
         CaseLink.objects.create(case=case, other=other, created_by=acting_user, created_at=at)
         record(case, transition, actor, at=at, data={"other": other.number})
     return case
+
+
+def do_add_citizen_message(
+    case: Case,
+    *,
+    text: str,
+    channel: str,
+    acting_user: Any = None,
+    attachments: Sequence[UploadedFile] = (),
+    external_ref: str = "",
+) -> Case:
+    """The citizen writes again about an open case (an email reply, a follow-up sent through a
+    channel): the text joins the case's history instead of opening a new case."""
+    transition, actor, _reason = authorize("add_message", case, acting_user)
+    text = _text(text, "text", _("message"), limit=MAX_BODY)
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    at = clock.now()
+    with transaction.atomic():
+        names = [
+            _store_attachment(case, f, user=acting_user, at=at, is_result=False).original_name
+            for f in attachments
+        ]
+        record(
+            case,
+            transition,
+            actor,
+            at=at,
+            reason=text,
+            public=True,
+            data={"channel": channel, "external_ref": external_ref, "attachments": names},
+        )
+    return case
