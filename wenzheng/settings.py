@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the interactive API docs' assets locally (no CDN)
     "wenzheng.core",
     "wenzheng.accounts",
     "wenzheng.casework",
