@@ -194,6 +194,8 @@ WENZHENG_INTAKE_EMAIL = env_str("WENZHENG_INTAKE_EMAIL", "wenzheng@example.gov.c
 WENZHENG_SUBMISSIONS_PER_HOUR = env_int("WENZHENG_SUBMISSIONS_PER_HOUR", 10)
 WENZHENG_CAPTCHA_AFTER = env_int("WENZHENG_CAPTCHA_AFTER", 3)
 WENZHENG_TRUSTED_PROXIES = env_list("WENZHENG_TRUSTED_PROXIES", [])
+# Open311 GeoReport v2: the api_key values allowed to POST service requests (comma-separated).
+WENZHENG_OPEN311_API_KEYS = env_list("WENZHENG_OPEN311_API_KEYS", [])
 
 # One process: the local-memory cache. Several processes (production) need a shared cache so that
 # rate limits and lock-outs hold across them: WENZHENG_CACHE=db uses the database.

@@ -17,7 +17,7 @@ import math
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
@@ -254,8 +254,7 @@ def _candidate_querysets(case: Case, window_days: int) -> Iterable[QuerySet[_Fet
     window = timedelta(days=window_days)
     since, until = anchor - window, anchor + window
     if phone_key(case.contact_phone):
-        # NOTE: no index has contact_phone yet, so this one reads the org's rows in the window; at
-        # city scale it needs Index(fields=["org", "contact_phone", "-received_at"]) on Case.
+        # Served by the (org, contact_phone, -received_at) index on Case.
         yield _base(case, since, until).filter(contact_phone__in=_phone_variants(case.contact_phone))[
             :PHONE_LIMIT
         ]
@@ -273,35 +272,122 @@ def _candidate_querysets(case: Case, window_days: int) -> Iterable[QuerySet[_Fet
     yield _base(case, anchor - recent, anchor + recent)[:RECENT_LIMIT]
 
 
-def _score(
-    case: Case, query_grams: frozenset[str], query_phone: str, other: _Fetched
-) -> tuple[float, tuple[str, ...]]:
-    score = 0.0
-    reasons: list[str] = []
-    if query_phone and phone_key(other.contact_phone) == query_phone:
-        score += PHONE_BONUS
-        reasons.append(_("same contact phone"))
-    if case.citizen_id is not None and other.citizen_id == case.citizen_id:
-        score += CITIZEN_BONUS
-        reasons.append(_("same citizen account"))
-    content = content_score(
-        set_cosine(query_grams, bigrams(_similarity_text(other.subject, other.text_head)))
+# --- The pair score (shared by the finder and its evaluation) ----------------------------------
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """What the pair score reads of one message: a case of the ledger, or a row of an export when
+    ``wenzheng duplicates eval`` measures the score. Build it with ``appeal_of`` (or ``Appeal.of``):
+    the bigrams are computed once per message, not once per pair."""
+
+    grams: frozenset[str]
+    phone: str = ""  # phone_key() of the contact phone
+    citizen: Hashable | None = None  # the citizen account; None when anonymous
+    territory: Hashable | None = None
+    category: Hashable | None = None
+    received_at: datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        subject: str,
+        body: str,
+        *,
+        phone: str = "",
+        citizen: Hashable | None = None,
+        territory: Hashable | None = None,
+        category: Hashable | None = None,
+        received_at: datetime | None = None,
+    ) -> Appeal:
+        return cls(
+            grams=bigrams(_similarity_text(subject, body[:TEXT_LIMIT])),
+            phone=phone_key(phone),
+            citizen=citizen,
+            territory=territory,
+            category=category,
+            received_at=received_at,
+        )
+
+
+def appeal_of(case: Case, body_head: str | None = None) -> Appeal:
+    """The case as the pair score sees it; ``body_head`` is the body already cut in SQL."""
+    return Appeal.of(
+        case.subject,
+        case.body if body_head is None else body_head,
+        phone=case.contact_phone,
+        citizen=case.citizen_id,
+        territory=case.territory_id,
+        category=case.category_id,
+        received_at=case.received_at,
     )
-    score += content
-    if content >= CONTENT_HIGH:
-        reasons.append(_("very similar content (%(score).2f)") % {"score": content})
-    elif content >= CONTENT_SOME:
-        reasons.append(_("similar content (%(score).2f)") % {"score": content})
-    if case.territory_id is not None and other.territory_id == case.territory_id:
-        score += TERRITORY_BONUS
-        reasons.append(_("same territory"))
-    if case.category_id is not None and other.category_id == case.category_id:
-        score += CATEGORY_BONUS
-        reasons.append(_("same category"))
-    if abs(other.received_at - case.received_at) <= RECENT_BONUS_WINDOW:
-        score += RECENT_BONUS
-        reasons.append(_("received within 48 hours of each other"))
-    return min(score, 1.0), tuple(reasons)
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float  # content + bonuses, capped at 1.0
+    content: float  # content_score() of the bigram cosine, in [0, 1]
+    same_phone: bool = False
+    same_citizen: bool = False
+    same_territory: bool = False
+    same_category: bool = False
+    recent: bool = False  # received within RECENT_BONUS_WINDOW of each other
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Short reasons for the operator, translated, in a fixed order."""
+        reasons: list[str] = []
+        if self.same_phone:
+            reasons.append(_("same contact phone"))
+        if self.same_citizen:
+            reasons.append(_("same citizen account"))
+        if self.content >= CONTENT_HIGH:
+            reasons.append(_("very similar content (%(score).2f)") % {"score": self.content})
+        elif self.content >= CONTENT_SOME:
+            reasons.append(_("similar content (%(score).2f)") % {"score": self.content})
+        if self.same_territory:
+            reasons.append(_("same territory"))
+        if self.same_category:
+            reasons.append(_("same category"))
+        if self.recent:
+            reasons.append(_("received within 48 hours of each other"))
+        return tuple(reasons)
+
+
+def score_pair(a: Appeal, b: Appeal) -> PairScore:
+    """How strongly two messages look like one appeal, in [0, 1]: symmetric and pure.
+
+    The finder ranks candidates by it and keeps those at or above ``min_score``;
+    ``wenzheng duplicates eval`` measures it on labelled pairs. One function for both, so the
+    figures describe what the operator is shown.
+    """
+    same_phone = bool(a.phone) and a.phone == b.phone
+    same_citizen = a.citizen is not None and a.citizen == b.citizen
+    same_territory = a.territory is not None and a.territory == b.territory
+    same_category = a.category is not None and a.category == b.category
+    recent = (
+        a.received_at is not None
+        and b.received_at is not None
+        and abs(a.received_at - b.received_at) <= RECENT_BONUS_WINDOW
+    )
+    content = content_score(set_cosine(a.grams, b.grams))
+    score = (
+        content
+        + PHONE_BONUS * same_phone
+        + CITIZEN_BONUS * same_citizen
+        + TERRITORY_BONUS * same_territory
+        + CATEGORY_BONUS * same_category
+        + RECENT_BONUS * recent
+    )
+    return PairScore(
+        score=min(score, 1.0),
+        content=content,
+        same_phone=same_phone,
+        same_citizen=same_citizen,
+        same_territory=same_territory,
+        same_category=same_category,
+        recent=recent,
+    )
 
 
 def find_duplicate_candidates(
@@ -314,8 +400,7 @@ def find_duplicate_candidates(
     """
     if limit <= 0:
         return []
-    query_grams = bigrams(_similarity_text(case.subject, case.body[:TEXT_LIMIT]))
-    query_phone = phone_key(case.contact_phone)
+    query = appeal_of(case)
     seen: set[int] = set()
     scored: list[DuplicateCandidate] = []
     for queryset in _candidate_querysets(case, window_days):
@@ -323,8 +408,10 @@ def find_duplicate_candidates(
             if other.pk in seen:
                 continue
             seen.add(other.pk)
-            score, reasons = _score(case, query_grams, query_phone, other)
-            if score >= min_score:
-                scored.append(DuplicateCandidate(case=other, score=round(score, 4), reasons=reasons))
+            pair = score_pair(query, appeal_of(other, other.text_head))
+            if pair.score >= min_score:
+                scored.append(
+                    DuplicateCandidate(case=other, score=round(pair.score, 4), reasons=pair.reasons)
+                )
     scored.sort(key=lambda c: (c.score, c.case.received_at, c.case.pk), reverse=True)
     return scored[:limit]

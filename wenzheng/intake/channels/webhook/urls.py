@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from wenzheng.intake.channels.webhook import views
+
+app_name = "webhook"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<slug:name>/", views.receive, name="receive"),
+]
