@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 
+from wenzheng.casework.actions.imports import cases_imported
 from wenzheng.casework.models import Case, CaseEvent, Reply, ReplyStatus
 from wenzheng.casework.recording import case_event_committed
 from wenzheng.casework.workflow import OPEN, State
@@ -132,6 +133,17 @@ def _on_case_event_committed(sender: Any, *, event: CaseEvent, **kwargs: Any) ->
     except Exception:
         # The change to the case has committed; the board heals with the next event or rebuild.
         logger.exception("Could not refresh the public entry of case %s after %s", event.case_id, event.kind)
+
+
+@receiver(cases_imported, dispatch_uid="wenzheng.portal.publication.imports")
+def _on_cases_imported(sender: Any, *, case_ids: list[int], **kwargs: Any) -> None:
+    """A bulk import sends one signal for all its cases: project the published public ones."""
+    try:
+        candidates = Case.objects.filter(pk__in=case_ids, is_public=True, published_at__isnull=False)
+        for case in candidates.select_related(*_CASE_RELATED).iterator(chunk_size=500):
+            refresh_entry(case)
+    except Exception:
+        logger.exception("Could not project %s imported cases; run `wenzheng portal rebuild`", len(case_ids))
 
 
 def rebuild_all(batch_size: int = 1000) -> int:

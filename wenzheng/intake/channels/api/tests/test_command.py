@@ -56,7 +56,9 @@ def test_it_creates_a_key_and_shows_its_secret_once(world: World) -> None:
     ],
 )
 def test_it_refuses_a_key_it_cannot_issue(world: World, args: list[str], message: str) -> None:
-    with pytest.raises(CommandError, match=message):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         _run("create", "partner", *args)
     assert not ApiKey.objects.exists()
 

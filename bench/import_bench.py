@@ -1,0 +1,297 @@
+"""Benchmark of `wenzheng import` on PostgreSQL, beside a plain COPY of the same rows.
+
+    .venv/bin/python bench/import_bench.py [--rows 50000] [--batch-size 2000] [--replied 0.5]
+
+It drops and creates its own database (DATABASE_URL, default
+postgresql://postgres@127.0.0.1:5432/wenzheng_bench), migrates it, writes N synthetic rows (our own
+text, in the 领导留言板 export format) to a CSV file, and times in the same run:
+- the import, as the command runs it: read and check the file, then write cases, events and
+  replies into the real tables (all their indexes and constraints) in one transaction;
+- a re-import of the same file (which must create nothing);
+- a plain COPY of the same rows into a scratch table with Case's text columns (no indexes).
+- for diagnosis, COPY of the rows the import wrote, as stored, into empty copies of the case,
+  reply and event tables with the same indexes and checks (but no foreign keys): the floor of any
+  import into these tables.
+It prints one JSON object and one markdown table row. Targets: at least 20,000 rows/s, and at
+least a fifth of COPY's rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wenzheng_bench"
+
+# Our own synthetic vocabulary (not the real export's text).
+PLACES = [
+    "东湖区",
+    "西城区",
+    "南岭区",
+    "北山县",
+    "滨江街道",
+    "桂园社区",
+    "新港镇",
+    "青石村",
+    "望月小区",
+    "环城路",
+]
+TOPICS = [
+    ("路灯", "夜间不亮，行人摔倒过好几次"),
+    ("噪音", "工地晚上十点以后还在施工，影响休息"),
+    ("招生", "孩子入学划片不清楚，咨询多次无果"),
+    ("供暖", "暖气温度一直达不到标准"),
+    ("停车", "小区门口占道停车严重，消防通道被堵"),
+    ("饮水", "自来水发黄，有异味"),
+    ("工资", "项目完工半年，工钱一直没有结清"),
+    ("公交", "线路调整后上下班换乘不便"),
+    ("垃圾", "垃圾站满了没人清运，气味很大"),
+    ("物业", "物业费上涨却不公示收支"),
+]
+LABELS = ["城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"]
+SENTENCES = [
+    "希望有关部门尽快核实处理。",
+    "这个问题已经持续了很长时间。",
+    "周边居民意见很大，多次反映没有结果。",
+    "请领导关注一下，谢谢！",
+    "附近还有老人和小孩，安全隐患很大。",
+    "之前打过热线，答复说会安排人员查看。",
+]
+REPLY_SENTENCES = [
+    "收到留言后，我单位高度重视，立即组织人员进行现场核查。",
+    "经调查，情况基本属实，已责成相关单位限期整改。",
+    "目前问题已经处理完毕，后续将加强日常巡查。",
+    "如有疑问，可拨打服务热线咨询。",
+    "感谢您对我们工作的关心和支持。",
+]
+HEADER = [
+    "留言编号",
+    "留言用户",
+    "留言主题",
+    "留言时间",
+    "留言详情",
+    "答复意见",
+    "答复时间",
+    "点赞数",
+    "反对数",
+    "一级分类",
+]
+
+
+def write_rows(path: Path, count: int, replied: float, seed: int) -> None:
+    rng = random.Random(seed)
+    start = datetime(2017, 6, 1, 8, 0)
+    span = int((datetime(2020, 1, 31) - start).total_seconds())
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n in range(1, count + 1):
+            place, (topic, problem) = rng.choice(PLACES), rng.choice(TOPICS)
+            received = start + timedelta(seconds=rng.randrange(span))
+            body = f"{place}{topic}问题：{problem}。" + "".join(rng.choices(SENTENCES, k=rng.randint(3, 12)))
+            reply = reply_time = ""
+            if rng.random() < replied:
+                reply = f"网友您好！关于{place}{topic}的问题，" + "".join(
+                    rng.choices(REPLY_SENTENCES, k=rng.randint(3, 10))
+                )
+                reply_time = (
+                    received + timedelta(days=rng.randint(1, 40), minutes=rng.randint(0, 600))
+                ).strftime("%Y/%m/%d %H:%M:%S")
+            writer.writerow(
+                [
+                    100000 + n,
+                    f"U{rng.randint(10**6, 10**7)}",
+                    f"{place}{topic}问题亟待解决（{n}）",
+                    received.strftime("%Y/%-m/%-d %-H:%M:%S"),
+                    body,
+                    reply,
+                    reply_time,
+                    rng.randint(0, 50),
+                    rng.randint(0, 5),
+                    rng.choice(LABELS),
+                ]
+            )
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def shown(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}@{host}:{parts.port or 5432}"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--replied", type=float, default=0.5, help="share of rows with an official reply")
+    parser.add_argument("--seed", type=int, default=2020)
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    recreate_database(url)
+    # Settings read DATABASE_URL when Django starts: point them at the bench's own database.
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenzheng.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    settings.DEBUG = False  # no query log: it would measure the logging
+    call_command("migrate", verbosity=0, interactive=False)
+
+    from wenzheng.accounts.models import OrgUnit, UnitKind
+    from wenzheng.casework.actions.imports import DEFAULT_BATCH_SIZE
+    from wenzheng.casework.models import Case, CaseEvent, Category, Reply
+    from wenzheng.intake.channels.boards.importer import import_board_file
+    from wenzheng.intake.channels.boards.reader import read_board_file
+
+    org = OrgUnit.objects.create(
+        code="BENCH", name="基准市", kind=UnitKind.CITY, runs_ledger=True, case_prefix="BM"
+    )
+    for name in LABELS:
+        Category.objects.create(name=name)
+    batch_size = args.batch_size or DEFAULT_BATCH_SIZE
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench_board.csv"
+        write_rows(path, args.rows, args.replied, args.seed)
+
+        marks: dict[str, float] = {}
+
+        def read_one(_n: int) -> None:
+            marks["read"] = time.perf_counter()
+
+        started = time.perf_counter()
+        done = import_board_file(path, org=org, source="board:bench", batch_size=batch_size, on_read=read_one)
+        import_seconds = time.perf_counter() - started
+        read_seconds = marks["read"] - started
+        assert done.result.created == args.rows, done.result
+
+        started = time.perf_counter()
+        again = import_board_file(path, org=org, source="board:bench", batch_size=batch_size)
+        reimport_seconds = time.perf_counter() - started
+        assert again.result.created == 0
+
+        # The same rows, plainly: COPY into a table with Case's text columns and nothing else.
+        rows = read_board_file(path).rows
+        text_fields = [
+            f for f in Case._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")
+        ]
+        columns = ", ".join(f.column for f in text_fields)
+        values = {
+            "number": lambda r: f"BM-{r.received_at.year}-{r.row:06d}",
+            "channel": lambda r: "board",
+            "source": lambda r: "board:bench",
+            "external_ref": lambda r: r.external_ref,
+            "subject": lambda r: r.subject,
+            "body": lambda r: r.body,
+            "contact_name": lambda r: r.contact_name,
+            "state": lambda r: "published" if r.reply else "received",
+        }
+        getters = [values.get(f.attname, lambda r: "") for f in text_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE bench_copy AS SELECT {columns} FROM {Case._meta.db_table} WITH NO DATA"  # noqa: S608
+            )
+        started = time.perf_counter()
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY bench_copy ({columns}) FROM STDIN") as copy,
+        ):
+            for r in rows:
+                copy.write_row([get(r) for get in getters])
+        copy_seconds = time.perf_counter() - started
+
+        counts = {
+            "cases": Case.objects.count(),
+            "events": CaseEvent.objects.count(),
+            "replies": Reply.objects.count(),
+        }
+
+    # Where the import's time goes: the imported rows again, COPYed as they are stored into empty
+    # copies of the ledger's tables with the same indexes and checks (no foreign keys). No import
+    # into these tables can be faster than this.
+    floor_seconds = 0.0
+    for model in (Case, Reply, CaseEvent):
+        table = model._meta.db_table
+        data = io.BytesIO()
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} TO STDOUT") as out:
+                for chunk in out:
+                    data.write(chunk)
+            cursor.execute(f"CREATE TABLE bench_{table} (LIKE {table} INCLUDING ALL)")
+        started = time.perf_counter()
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY bench_{table} FROM STDIN") as copy,
+        ):
+            copy.write(data.getvalue())
+        floor_seconds += time.perf_counter() - started
+
+    call_command("audit", "verify", stdout=io.StringIO())  # raises if an imported chain does not verify
+    import_rate = args.rows / import_seconds
+    copy_rate = args.rows / copy_seconds
+    report = {
+        "database": shown(url),
+        "rows": args.rows,
+        "replied_share": args.replied,
+        "batch_size": batch_size,
+        **counts,
+        "import_seconds": round(import_seconds, 3),
+        "read_and_parse_seconds": round(read_seconds, 3),
+        "check_and_write_seconds": round(import_seconds - read_seconds, 3),
+        "import_rows_per_s": round(import_rate),
+        "write_rows_per_s": round(args.rows / (import_seconds - read_seconds)),
+        "reimport_seconds": round(reimport_seconds, 3),
+        "copy_seconds": round(copy_seconds, 3),
+        "copy_rows_per_s": round(copy_rate),
+        "ratio_import_to_copy": round(import_rate / copy_rate, 3),
+        "copy_into_ledger_tables_seconds": round(floor_seconds, 3),
+        "copy_into_ledger_tables_rows_per_s": round(args.rows / floor_seconds),
+        "load_average": os.getloadavg()[0],
+        "audit_verify": "passed",
+    }
+    print(json.dumps(report, ensure_ascii=False))
+    print()
+    print("| rows | import s | import rows/s | COPY rows/s | ratio |")
+    print("|---:|---:|---:|---:|---:|")
+    print(
+        f"| {args.rows:,} | {import_seconds:.2f} | {import_rate:,.0f} | {copy_rate:,.0f} | "
+        f"{import_rate / copy_rate:.2f} |"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
