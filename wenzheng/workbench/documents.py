@@ -52,7 +52,6 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -76,6 +75,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import paragraph as rl_paragraph
+
+from wenzheng.lib.spreadsheet import FORMULA_ESCAPE, safe_cell
 
 __all__ = [
     "CLAIM_LIST_HEADERS",
@@ -616,18 +617,14 @@ def claim_list_pdf(letter: AssignmentLetter) -> bytes:
 # Claim list as a workbook
 # --------------------------------------------------------------------------------------------
 
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _XLSX_MAX_CHARS = 32_000  # Excel's hard limit for a cell is 32,767 characters
 _XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _XLSX_COL_WIDTHS = (6, 18, 40, 28, 14, 10, 22, 26, 18, 16)
 
 
 def _inert_text(value: str) -> str:
-    """A string that no spreadsheet will evaluate: formula-like values get a leading "'"."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", value or "")[:_XLSX_MAX_CHARS]
-    if text.startswith(_FORMULA_TRIGGERS):
-        text = "'" + text
-    return text
+    """A string that no spreadsheet will evaluate (the project's one rule: lib.spreadsheet)."""
+    return str(safe_cell(value or ""))[:_XLSX_MAX_CHARS]
 
 
 def _put(ws: Worksheet, row: int, column: int, value: str | int | datetime | None) -> None:
@@ -637,7 +634,7 @@ def _put(ws: Worksheet, row: int, column: int, value: str | int | datetime | Non
         text = _inert_text(value)
         cell.value = text
         cell.data_type = "s"
-        if text.startswith("'"):
+        if text.startswith(FORMULA_ESCAPE):
             cell.quotePrefix = True  # Excel also keeps it text when the cell is edited
     elif isinstance(value, datetime):
         cell.value = _local(value).replace(tzinfo=None, microsecond=0)

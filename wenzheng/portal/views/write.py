@@ -13,6 +13,7 @@ from wenzheng.casework import actions
 from wenzheng.casework.models.case import Channel
 from wenzheng.core import throttle
 from wenzheng.core.errors import DomainError
+from wenzheng.core.forms import domain_error_field
 from wenzheng.portal import captcha
 from wenzheng.portal.forms import WriteForm
 from wenzheng.portal.selectors import looks_like_emergency, portal_org, similar_answered
@@ -75,8 +76,7 @@ def write(request: HttpRequest) -> HttpResponse:
                     category=data["category"],
                 )
             except DomainError as error:
-                field = error.details.get("field")
-                form.add_error(field if field in form.fields else None, str(error.message))
+                form.add_error(domain_error_field(form, error), str(error.message))
             else:
                 throttle.hit(WRITE_SCOPE, ip, limit=10**6, window_seconds=3600)
                 remember_code(request, receipt.case.number, receipt.query_code)

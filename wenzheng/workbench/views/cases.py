@@ -18,6 +18,7 @@ from wenzheng.casework.sla import clock_statuses
 from wenzheng.casework.workflow import State
 from wenzheng.core import clock
 from wenzheng.core.errors import DomainError
+from wenzheng.core.forms import domain_error_field
 from wenzheng.lib.masking import mask_email, mask_name, mask_phone
 from wenzheng.workbench.action_forms import ACTION_UI
 from wenzheng.workbench.views.common import report_error, staff_required
@@ -99,8 +100,8 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         try:
             ui.perform(case, request.user, form.cleaned_data)
         except DomainError as error:
-            field = error.details.get("field")
-            if field in form.fields:
+            field = domain_error_field(form, error)
+            if field is not None:
                 form.add_error(field, str(error.message))
             else:
                 report_error(request, error)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 from wenzheng.accounts.models import OrgUnit
 from wenzheng.accounts.policy import has_any_role, memberships_of, oversight_scopes
@@ -64,3 +65,9 @@ def ledger_orgs(user: Any, roles: set[Role] | None = None) -> list[OrgUnit]:
         for org in OrgUnit.objects.filter(runs_ledger=True, path__startswith=jurisdiction.path):
             orgs[org.pk] = org
     return sorted(orgs.values(), key=lambda o: o.path)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (it then gets a fragment, not the whole page)."""
+    details = getattr(request, "htmx", None)
+    return isinstance(details, HtmxDetails) and bool(details)

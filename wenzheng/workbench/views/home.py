@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_htmx.middleware import HtmxDetails
 
 from wenzheng.accounts.policy import memberships_of
 from wenzheng.casework.queues import QUEUES, queue_cases, queues_for
 from wenzheng.core.pagination import keyset_page
-from wenzheng.workbench.views.common import staff_required, user_roles
+from wenzheng.workbench.views.common import is_htmx, staff_required, user_roles
 
 # Counting a queue stops here: "999+" is as useful as an exact figure, and costs a bounded scan.
 COUNT_CAP = 1000
@@ -37,10 +36,5 @@ def queue_list(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     qs = queue_cases(request.user, key).select_related("lead_unit", "category", "territory")
     page = keyset_page(qs, request.GET.get("cursor"))
-    template = "workbench/partials/case_rows.html" if _htmx(request) else "workbench/queue.html"
+    template = "workbench/partials/case_rows.html" if is_htmx(request) else "workbench/queue.html"
     return render(request, template, {"queue": QUEUES[key], "page": page})
-
-
-def _htmx(request: HttpRequest) -> bool:
-    details = getattr(request, "htmx", None)
-    return isinstance(details, HtmxDetails) and bool(details)

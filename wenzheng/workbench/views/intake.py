@@ -13,6 +13,7 @@ from wenzheng.casework import actions
 from wenzheng.casework.models import Category
 from wenzheng.casework.models.case import Channel
 from wenzheng.core.errors import DomainError
+from wenzheng.core.forms import domain_error_field
 from wenzheng.workbench.forms import HotlineForm, territories_of
 from wenzheng.workbench.views.common import ledger_orgs, role_required
 
@@ -49,8 +50,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
                         territory=data["territory"],
                     )
         except DomainError as error:
-            field = error.details.get("field")
-            form.add_error(field if field in form.fields else None, str(error.message))
+            form.add_error(domain_error_field(form, error), str(error.message))
         else:
             messages.success(
                 request,

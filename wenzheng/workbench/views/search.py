@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django_htmx.middleware import HtmxDetails
 
 from wenzheng.accounts.policy import has_any_role
 from wenzheng.accounts.roles import Role
@@ -21,7 +20,7 @@ from wenzheng.core.pagination import keyset_page
 from wenzheng.lib.masking import mask_name, mask_phone, mask_text
 from wenzheng.lib.spreadsheet import Sheet, write_xlsx
 from wenzheng.workbench.forms import SearchForm
-from wenzheng.workbench.views.common import staff_required
+from wenzheng.workbench.views.common import is_htmx, staff_required
 
 EXPORT_LIMIT = 50_000
 
@@ -63,7 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = keyset_page(qs, request.GET.get("cursor"))
     params = request.GET.copy()
     params.pop("cursor", None)
-    template = "workbench/partials/case_rows.html" if _htmx(request) and page else "workbench/search.html"
+    template = "workbench/partials/case_rows.html" if is_htmx(request) and page else "workbench/search.html"
     return render(request, template, {"form": form, "page": page, "params": params.urlencode()})
 
 
@@ -114,8 +113,3 @@ def search_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="wenzheng-{clock.now():%Y%m%d-%H%M}.xlsx"'
     return response
-
-
-def _htmx(request: HttpRequest) -> bool:
-    details = getattr(request, "htmx", None)
-    return isinstance(details, HtmxDetails) and bool(details)

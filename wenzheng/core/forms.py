@@ -1,0 +1,13 @@
+"""Helpers shared by the forms of the UI apps."""
+
+from __future__ import annotations
+
+from django import forms
+
+from wenzheng.core.errors import DomainError
+
+
+def domain_error_field(form: forms.Form, error: DomainError) -> str | None:
+    """The form field a domain error is about, if this form has it (else None: a form-wide error)."""
+    field = error.details.get("field")
+    return field if isinstance(field, str) and field in form.fields else None
