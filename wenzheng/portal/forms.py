@@ -12,20 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import TERRITORIAL_KINDS, Mailbox, OrgUnit, User
 from wenzheng.casework.models import Category, Satisfaction
+from wenzheng.core.uploads import upload_message
 from wenzheng.lib.uploads import check_uploads
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_BODY = 20_000
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
-UPLOAD_MESSAGES = {
-    "too_large": _("“%(name)s” is larger than 10 MB."),
-    "empty": _("“%(name)s” is empty."),
-    "unsupported": _("“%(name)s” is not an image (JPEG, PNG, GIF, WebP) or a PDF."),
-    "mislabelled": _("“%(name)s” does not contain what its name says."),
-    "bad_name": _("“%(name)s” has a file name that cannot be accepted."),
-    "too_many": _("At most %(max)s files can be attached."),
-}
 
 
 def normalise_phone(value: str) -> str:
@@ -130,7 +123,7 @@ class WriteForm(forms.Form):
                 "contact_phone", _("Leave a mobile number or an email so that the reply reaches you.")
             )
         if len(self.files_list) > MAX_FILES:
-            self.add_error("attachments", UPLOAD_MESSAGES["too_many"] % {"max": MAX_FILES})
+            self.add_error("attachments", upload_message("too_many", "", max_files=MAX_FILES))
         else:
             heads = []
             for upload in self.files_list:
@@ -138,11 +131,7 @@ class WriteForm(forms.Form):
                 upload.seek(0)
                 heads.append((upload.name or "", head, upload.size or 0))
             for problem in check_uploads(heads, max_files=MAX_FILES, max_bytes=MAX_FILE_BYTES):
-                self.add_error(
-                    "attachments",
-                    UPLOAD_MESSAGES.get(problem.code, UPLOAD_MESSAGES["unsupported"])
-                    % {"name": problem.name, "max": MAX_FILES},
-                )
+                self.add_error("attachments", upload_message(problem.code, problem.name, max_files=MAX_FILES))
         return data
 
 

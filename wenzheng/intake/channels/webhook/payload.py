@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from wenzheng.casework.actions.intake import MAX_BODY, MAX_SUBJECT
 from wenzheng.core import clock
+from wenzheng.core.uploads import upload_message as core_upload_message
 from wenzheng.intake.submission import InboundAttachment, Submission
 from wenzheng.lib.uploads import DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, check_uploads, describe_upload, sniff
 
@@ -95,15 +96,7 @@ class WebhookMessage:
 
 def upload_message(code: str, name: str) -> str:
     """The citizen-facing wording of a ``wenzheng.lib.uploads`` problem (the portal's wording)."""
-    messages = {
-        "too_large": _("“%(name)s” is larger than 10 MB."),
-        "empty": _("“%(name)s” is empty."),
-        "unsupported": _("“%(name)s” is not an image (JPEG, PNG, GIF, WebP) or a PDF."),
-        "mislabelled": _("“%(name)s” does not contain what its name says."),
-        "bad_name": _("“%(name)s” has a file name that cannot be accepted."),
-        "too_many": _("At most %(max)s files can be attached."),
-    }
-    return messages.get(code, _("The input is not valid.")) % {"name": name, "max": DEFAULT_MAX_FILES}
+    return core_upload_message(code, name, max_files=DEFAULT_MAX_FILES, default=_("The input is not valid."))
 
 
 def decode_json(raw: bytes) -> Any:
