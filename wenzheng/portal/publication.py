@@ -34,6 +34,7 @@ from wenzheng.casework.actions.imports import cases_imported
 from wenzheng.casework.models import Case, CaseEvent, Reply, ReplyStatus
 from wenzheng.casework.recording import case_event_committed
 from wenzheng.casework.workflow import OPEN, State
+from wenzheng.core import clock
 from wenzheng.lib.masking import mask_text
 from wenzheng.portal.models import SUBJECT_MAX, PublicEntry
 from wenzheng.portal.search import search_text
@@ -62,63 +63,94 @@ REFRESH_ON = frozenset(
     }
 )
 
-_CASE_RELATED = ("org", "lead_unit", "category", "territory")
+CASE_RELATED = ("org", "lead_unit", "category", "territory")
 
 
-def _latest_published_reply(case: Case) -> Reply | None:
-    return (
-        case.replies.filter(status=ReplyStatus.PUBLISHED)
+def _latest_published_replies(case_ids: list[int]) -> dict[int, Reply]:
+    """The latest published reply of each of ``case_ids`` (one query)."""
+    latest: dict[int, Reply] = {}
+    replies = (
+        Reply.objects.filter(case__in=case_ids, status=ReplyStatus.PUBLISHED)
         .select_related("unit")
-        .order_by("-published_at", "-id")
-        .first()
+        .order_by("case_id", "published_at", "id")
     )
+    for reply in replies:
+        latest[reply.case_id] = reply  # ascending order: the last one seen is the latest
+    return latest
 
 
 def _is_candidate(case: Case) -> bool:
     return case.is_public and case.published_at is not None
 
 
-def _project(case: Case, reply: Reply | None) -> PublicEntry | None:
-    """Write (or remove) the entry of ``case`` given its latest published reply."""
+def _entry(case: Case, reply: Reply | None) -> PublicEntry | None:
+    """The entry ``case`` should have given its latest published reply, or None (off the board)."""
     shown = reply is not None and _is_candidate(case) and case.state in ON_BOARD_STATES
     if not shown:
-        PublicEntry.objects.filter(case_id=case.pk).delete()
         return None
     assert reply is not None
     assert case.published_at is not None
     subject = mask_text(case.subject)[:SUBJECT_MAX]
     body = mask_text(case.body)
     reply_text = mask_text(reply.body)
-    values: dict[str, Any] = {
-        "number": case.number,
-        "subject": subject,
-        "body": body,
-        "reply": reply_text,
-        "reply_unit": reply.unit.name,
-        "is_rehandling": case.state not in SHOWN_STATES,
-        "lead_unit": case.lead_unit,
-        "category": case.category,
-        "category_path": case.category.full_name if case.category else "",
-        "territory": case.territory,
-        "territory_path": case.territory.path if case.territory else "",
-        "org": case.org,
-        "received_at": case.received_at,
+    return PublicEntry(
+        case=case,
+        number=case.number,
+        subject=subject,
+        body=body,
+        reply=reply_text,
+        reply_unit=reply.unit.name,
+        is_rehandling=case.state not in SHOWN_STATES,
+        lead_unit=case.lead_unit,
+        category=case.category,
+        category_path=case.category.full_name if case.category else "",
+        territory=case.territory,
+        territory_path=case.territory.path if case.territory else "",
+        org=case.org,
+        received_at=case.received_at,
         # The latest publication: a re-published answer comes back to the top of the board.
-        "published_at": case.published_at,
-        "satisfaction": case.satisfaction,
-        "search_text": search_text(subject, body, reply_text),
-    }
-    entry, _created = PublicEntry.objects.update_or_create(case=case, defaults=values)
-    return entry
+        published_at=case.published_at,
+        satisfaction=case.satisfaction,
+        search_text=search_text(subject, body, reply_text),
+        updated_at=clock.now(),
+    )
+
+
+# Every column an upsert rewrites: all but the key and the row's id.
+_UPDATED = [f.name for f in PublicEntry._meta.concrete_fields if not f.primary_key and f.name != "case"]
+
+
+def project_cases(cases: list[Case]) -> int:
+    """Write (or remove) the entries of ``cases`` in bulk: one query for their replies, one upsert
+    and one delete. Returns how many of them are on the board. Cases should come with
+    ``select_related(*CASE_RELATED)``."""
+    if not cases:
+        return 0
+    latest = _latest_published_replies([c.pk for c in cases if _is_candidate(c)])
+    entries, gone = [], []
+    for case in cases:
+        entry = _entry(case, latest.get(case.pk))
+        if entry is None:
+            gone.append(case.pk)
+        else:
+            entries.append(entry)
+    # A savepoint: called inside a larger transaction, a failure here undoes only this.
+    with transaction.atomic():
+        if gone:
+            PublicEntry.objects.filter(case_id__in=gone).delete()
+        if entries:
+            PublicEntry.objects.bulk_create(
+                entries, update_conflicts=True, unique_fields=["case"], update_fields=_UPDATED
+            )
+    return len(entries)
 
 
 def refresh_entry(case: Case) -> PublicEntry | None:
     """Bring the board entry of ``case`` in line with the case as given; returns the entry, or
     None when the case is not (or no longer) on the board."""
-    # A savepoint: when called inside a larger transaction, a failure here undoes only this.
-    with transaction.atomic():
-        reply = _latest_published_reply(case) if _is_candidate(case) else None
-        return _project(case, reply)
+    if project_cases([case]) == 0:
+        return None
+    return PublicEntry.objects.get(case_id=case.pk)
 
 
 @receiver(case_event_committed, dispatch_uid="wenzheng.portal.publication")
@@ -128,7 +160,7 @@ def _on_case_event_committed(sender: Any, *, event: CaseEvent, **kwargs: Any) ->
     try:
         # Read the committed row: one transaction may have sent several events (an unsatisfied
         # follow-up is also a send-back), and the board must show where the case ended up.
-        case = Case.objects.select_related(*_CASE_RELATED).get(pk=event.case_id)
+        case = Case.objects.select_related(*CASE_RELATED).get(pk=event.case_id)
         refresh_entry(case)
     except Exception:
         # The change to the case has committed; the board heals with the next event or rebuild.
@@ -139,37 +171,32 @@ def _on_case_event_committed(sender: Any, *, event: CaseEvent, **kwargs: Any) ->
 def _on_cases_imported(sender: Any, *, case_ids: list[int], **kwargs: Any) -> None:
     """A bulk import sends one signal for all its cases: project the published public ones."""
     try:
-        candidates = Case.objects.filter(pk__in=case_ids, is_public=True, published_at__isnull=False)
-        for case in candidates.select_related(*_CASE_RELATED).iterator(chunk_size=500):
-            refresh_entry(case)
+        project_imported(case_ids)
     except Exception:
         logger.exception("Could not project %s imported cases; run `wenzheng portal rebuild`", len(case_ids))
+
+
+def project_imported(case_ids: list[int], batch_size: int = 1000) -> int:
+    """Project the published public cases among ``case_ids``; returns how many are on the board."""
+    shown = 0
+    for start in range(0, len(case_ids), batch_size):
+        some = case_ids[start : start + batch_size]
+        candidates = Case.objects.filter(pk__in=some, is_public=True, published_at__isnull=False)
+        shown += project_cases(list(candidates.select_related(*CASE_RELATED)))
+    return shown
 
 
 def rebuild_all(batch_size: int = 1000) -> int:
     """Recompute the whole board from the ledger; returns the number of entries on it."""
     stale = PublicEntry.objects.filter(Q(case__is_public=False) | Q(case__published_at__isnull=True))
     stale.delete()
-    candidates = Case.objects.filter(is_public=True, published_at__isnull=False).select_related(
-        *_CASE_RELATED
-    )
+    candidates = Case.objects.filter(is_public=True, published_at__isnull=False).select_related(*CASE_RELATED)
     shown = 0
     last_id = 0
     while True:
         batch = list(candidates.filter(pk__gt=last_id).order_by("pk")[:batch_size])
         if not batch:
             break
-        latest: dict[int, Reply] = {}
-        replies = (
-            Reply.objects.filter(case__in=[c.pk for c in batch], status=ReplyStatus.PUBLISHED)
-            .select_related("unit")
-            .order_by("case_id", "published_at", "id")
-        )
-        for reply in replies:
-            latest[reply.case_id] = reply  # ascending order: the last one seen is the latest
-        with transaction.atomic():
-            for case in batch:
-                if _project(case, latest.get(case.pk)) is not None:
-                    shown += 1
+        shown += project_cases(batch)
         last_id = batch[-1].pk
     return shown

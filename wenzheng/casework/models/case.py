@@ -55,10 +55,17 @@ class CaseCounter(models.Model):
 
 class Case(models.Model):
     # Identity
+    # Foreign keys led by a composite index below get no index of their own (db_index=False), and
+    # those that are mostly empty get partial indexes: every index is paid on each insert.
     org = models.ForeignKey(
-        OrgUnit, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="ledger_cases"
+        OrgUnit,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="ledger_cases",
+        db_index=False,
     )
-    number = models.CharField(_("case number"), max_length=40, unique=True)
+    # Unique through Meta.constraints: no extra pattern index (the number is never searched by LIKE).
+    number = models.CharField(_("case number"), max_length=40)
     year = models.PositiveSmallIntegerField(_("year"))
     seq = models.PositiveIntegerField(_("sequence in year"))
     # Source
@@ -68,7 +75,7 @@ class Case(models.Model):
     )
     external_ref = models.CharField(_("external reference"), max_length=120, blank=True)
     mailbox = models.ForeignKey(
-        Mailbox, verbose_name=_("addressee"), null=True, blank=True, on_delete=models.PROTECT
+        Mailbox, verbose_name=_("addressee"), null=True, blank=True, db_index=False, on_delete=models.PROTECT
     )
     # Content
     subject = models.CharField(_("subject"), max_length=200)
@@ -79,6 +86,7 @@ class Case(models.Model):
         verbose_name=_("citizen account"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="cases",
     )
@@ -91,13 +99,14 @@ class Case(models.Model):
     is_public = models.BooleanField(_("public"), default=True)
     # Registration
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+        Category, verbose_name=_("category"), null=True, blank=True, db_index=False, on_delete=models.PROTECT
     )
     territory = models.ForeignKey(
         OrgUnit,
         verbose_name=_("territory"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -107,6 +116,7 @@ class Case(models.Model):
         verbose_name=_("proposed unit"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -117,6 +127,7 @@ class Case(models.Model):
         verbose_name=_("lead unit"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="lead_cases",
     )
@@ -135,6 +146,7 @@ class Case(models.Model):
         verbose_name=_("merged into"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="duplicates",
     )
@@ -166,6 +178,7 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
             models.UniqueConstraint(fields=["org", "year", "seq"], name="case_seq_unique"),
             models.UniqueConstraint(
                 fields=["channel", "source", "external_ref"],
@@ -176,11 +189,35 @@ class Case(models.Model):
         indexes = [
             # Keyset pagination and the queues of each role: newest first within a state / unit.
             models.Index(fields=["org", "state", "-received_at", "-id"], name="case_org_state_recv"),
-            models.Index(fields=["lead_unit", "state", "-received_at", "-id"], name="case_lead_state_recv"),
+            models.Index(
+                fields=["lead_unit", "state", "-received_at", "-id"],
+                name="case_lead_state_recv",
+                condition=Q(lead_unit__isnull=False),
+            ),
             models.Index(fields=["-received_at", "-id"], name="case_recv"),
-            models.Index(fields=["category", "-received_at"], name="case_category_recv"),
-            models.Index(fields=["territory", "-received_at"], name="case_territory_recv"),
-            models.Index(fields=["citizen", "-received_at"], name="case_citizen_recv"),
+            models.Index(
+                fields=["category", "-received_at"],
+                name="case_category_recv",
+                condition=Q(category__isnull=False),
+            ),
+            models.Index(
+                fields=["territory", "-received_at"],
+                name="case_territory_recv",
+                condition=Q(territory__isnull=False),
+            ),
+            models.Index(
+                fields=["citizen", "-received_at"],
+                name="case_citizen_recv",
+                condition=Q(citizen__isnull=False),
+            ),
+            # Rarely set: only the rows that have them are indexed.
+            models.Index(fields=["mailbox"], name="case_mailbox", condition=Q(mailbox__isnull=False)),
+            models.Index(
+                fields=["proposed_unit"], name="case_proposed_unit", condition=Q(proposed_unit__isnull=False)
+            ),
+            models.Index(
+                fields=["merged_into"], name="case_merged_into", condition=Q(merged_into__isnull=False)
+            ),
             # Duplicate detection: the same caller, and what arrived around the same time.
             models.Index(fields=["org", "contact_phone", "-received_at"], name="case_org_phone_recv"),
             models.Index(fields=["org", "-received_at", "-id"], name="case_org_recv"),
@@ -261,7 +298,9 @@ class ReplyStatus(models.TextChoices):
 class Reply(models.Model):
     """The lead unit's answer (答复意见), one row per draft so that review history is kept."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="replies")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="replies", db_index=False
+    )
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     handling_round = models.PositiveSmallIntegerField(_("handling round"), default=1)
     body = models.TextField(_("reply"))
@@ -277,6 +316,7 @@ class Reply(models.Model):
         verbose_name=_("signed off by"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -286,6 +326,7 @@ class Reply(models.Model):
         verbose_name=_("reviewed by"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -296,7 +337,15 @@ class Reply(models.Model):
     class Meta:
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
-        indexes = [models.Index(fields=["case", "-drafted_at"])]
+        indexes = [
+            models.Index(fields=["case", "-drafted_at"]),
+            models.Index(
+                fields=["signed_off_by"], name="reply_signed_off_by", condition=Q(signed_off_by__isnull=False)
+            ),
+            models.Index(
+                fields=["reviewed_by"], name="reply_reviewed_by", condition=Q(reviewed_by__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.number} · {self.get_status_display()}"

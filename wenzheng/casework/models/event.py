@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import OrgUnit
@@ -20,7 +21,10 @@ class AppendOnlyError(RuntimeError):
 
 
 class CaseEvent(models.Model):
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
+    # No single-column indexes where a composite one below leads with the column (see Case).
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField(_("sequence"))
     # No choices on the column: the transition table grows, and each new action would otherwise be a
     # migration. get_kind_display() below reads the label from the table instead.
@@ -30,6 +34,7 @@ class CaseEvent(models.Model):
         verbose_name=_("actor"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -38,6 +43,7 @@ class CaseEvent(models.Model):
         verbose_name=_("actor's unit"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -59,6 +65,7 @@ class CaseEvent(models.Model):
         indexes = [
             models.Index(fields=["kind", "created_at"], name="case_event_kind_time"),
             models.Index(fields=["actor_unit", "created_at"], name="case_event_unit_time"),
+            models.Index(fields=["actor"], name="case_event_actor", condition=Q(actor__isnull=False)),
         ]
 
     def __str__(self) -> str:
