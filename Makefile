@@ -26,9 +26,11 @@ serve: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make run: install, migrate the embedded SQLite database, load the demo, serve on http://127.0.0.1:8000
+## (with the background-job consumer, stopped with the server)
 run: demo
 	@$(PY) manage.py demo logins
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py run_huey --quiet & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install and run the whole suite (SQLite unless DATABASE_URL is set)
 test: venv

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "huey.contrib.djhuey",
     "ninja",  # serves the interactive API docs' assets locally (no CDN)
     "wenzheng.core",
     "wenzheng.accounts",
@@ -74,6 +75,9 @@ INSTALLED_APPS = [
     "wenzheng.intake.channels.boards",
     "wenzheng.workbench",
     "wenzheng.portal",
+    "wenzheng.insight.router",
+    "wenzheng.insight.metrics",
+    "wenzheng.notifications",
     "wenzheng.demo",
 ]
 
@@ -205,6 +209,51 @@ if env_str("WENZHENG_CACHE", "locmem") == "db":
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- E-mail ---------------------------------------------------------------------------------
+# Development prints mail on the console; production sends through the government's SMTP relay
+# (DJANGO_EMAIL_HOST set). Django's MAILERS setting, one "default" mailer.
+EMAIL_RELAY = env_str("DJANGO_EMAIL_HOST", "")
+if EMAIL_RELAY:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_RELAY,
+                "port": env_int("DJANGO_EMAIL_PORT", 25),
+                "username": env_str("DJANGO_EMAIL_HOST_USER", ""),
+                "password": env_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "wenzheng@example.gov.cn")
+
+# --- Background jobs (huey) ------------------------------------------------------------------
+# Embedded default: a queue in a SQLite file under var/, served by `manage.py run_huey` (started by
+# `make run`); nothing else to install. Production: WENZHENG_QUEUE_URL=redis://host:6379/0 (a real
+# queue shared by every web and worker process). "immediate" runs each job at once in the caller
+# (the test suite does this).
+WENZHENG_QUEUE_URL = env_str("WENZHENG_QUEUE_URL", "")
+if WENZHENG_QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": "wenzheng",
+        "url": WENZHENG_QUEUE_URL,
+        "immediate": False,
+    }
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "wenzheng",
+        "filename": str(VAR_DIR / "jobs.sqlite3"),
+        "immediate": WENZHENG_QUEUE_URL == "immediate",
+    }
+HUEY["consumer"] = {"workers": env_int("WENZHENG_WORKERS", 2), "worker_type": "thread"}
 
 LOGGING = {
     "version": 1,

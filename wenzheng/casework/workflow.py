@@ -238,6 +238,13 @@ TRANSITIONS: dict[str, Transition] = {
             Scope.ORG,
             _("End key supervision"),
         ),
+        # Automatic supervision (casework/sweeps.py): recorded by the system's sweeps, never offered in
+        # the UI, and none changes the state. Each is recorded at most once per clock or round.
+        _t("remind", BEFORE_PUBLICATION, None, set(), Scope.SYSTEM, _("Deadline reminder")),
+        _t("mark_overdue", BEFORE_PUBLICATION, None, set(), Scope.SYSTEM, _("Marked overdue")),
+        _t("auto_urge", IN_HANDS_OF_UNIT, None, set(), Scope.SYSTEM, _("Automatic urging")),
+        _t("escalate", IN_HANDS_OF_UNIT, None, set(), Scope.SYSTEM, _("Escalated to the unit leader")),
+        _t("auto_supervise", IN_HANDS_OF_UNIT, None, set(), Scope.SYSTEM, _("Automatic key supervision")),
         # A further message from the citizen on an open case (an email reply, a channel's follow-up).
         _t("add_message", OPEN, None, set(), Scope.SYSTEM, _("Citizen's further message")),
         _t("link", OPEN, None, {R.INTAKE_OPERATOR, R.DISPATCHER}, Scope.ORG, _("Link related case")),

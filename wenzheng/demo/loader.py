@@ -384,6 +384,10 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
     moments = sorted(now - timedelta(days=days * rng.random() ** 2) for _ in generated)
     for message, received in zip(generated, moments, strict=True):
         player.play(message, received)
+    # The router learns from the demo's classified cases, as it would from a real ledger.
+    from wenzheng.insight.router.services import train_from_ledger
+
+    train_from_ledger(city)
     return {"units": len(units), "users": User.objects.count(), "cases": Case.objects.count()}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from wenzheng.accounts.models import OrgUnit
-from wenzheng.casework.models import Case, Satisfaction
+from wenzheng.casework.models import Case, Category, Satisfaction
 from wenzheng.core import clock
 from wenzheng.intake.duplicates import text_similarity
 from wenzheng.portal.models import PublicEntry
@@ -109,3 +110,28 @@ def unit_rates(org: OrgUnit) -> list[dict[str, Any]]:
     ]
     cache.set(key, rows, 600)
     return rows
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The router's guess of a message's topic (first-level category) and place, for the writer to
+    accept or ignore: the form's own choices, nothing else."""
+
+    category: Category | None
+    territory: OrgUnit | None
+
+
+def topic_and_place(org: OrgUnit | None, subject: str, body: str) -> Guess | None:
+    if org is None:
+        return None
+    from wenzheng.insight.router.services import advise
+
+    advice = advise(org, subject, body)
+    category = None
+    if advice.category_label:
+        top = advice.category_label.split("/")[0]
+        category = Category.objects.filter(level=1, name=top, is_active=True).first()
+    territory = advice.territory if advice.territory_confidence >= 0.5 else None
+    if category is None and territory is None:
+        return None
+    return Guess(category, territory)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wenzheng.portal.views import accounts, pages, track, write
+from wenzheng.portal.views import accounts, pages, track, unsubscribe, write
 
 app_name = "portal"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="portal:home"), name="logout"),
     path("my/", accounts.my_messages, name="my"),
     path("display/large-text/", pages.large_text, name="large_text"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

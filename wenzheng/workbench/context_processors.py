@@ -3,9 +3,22 @@ from typing import Any
 from django.http import HttpRequest
 
 from wenzheng.accounts.policy import memberships_of
+from wenzheng.accounts.roles import Role
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     """The current user's roles, for showing only the menu entries they can use."""
     user = getattr(request, "user", None)
-    return {"nav_roles": {m.role for m in memberships_of(user)}}
+    roles = {m.role for m in memberships_of(user)}
+    context: dict[str, Any] = {"nav_roles": roles}
+    if Role.SUPERVISOR in roles:
+        context["open_alerts"] = lambda: open_alert_count(user)  # evaluated only where shown
+    return context
+
+
+def open_alert_count(user: Any) -> int:
+    from wenzheng.insight.router.models import Alert
+    from wenzheng.workbench.views.common import ledger_orgs
+
+    orgs = [o.pk for o in ledger_orgs(user, {Role.SUPERVISOR})]
+    return Alert.objects.filter(org_id__in=orgs, acknowledged_at__isnull=True).count()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wenzheng.workbench.views import cases, dispatch, home, intake, search, supervision
+from wenzheng.workbench.views import cases, dispatch, home, inbox, intake, router, search, supervision
 
 app_name = "workbench"
 
@@ -15,10 +15,18 @@ urlpatterns = [
     path("cases/<str:number>/reply-template/", cases.reply_template, name="reply_template"),
     path("cases/<str:number>/proposal/", cases.dispatch_proposal, name="proposal"),
     path("hotline/", intake.hotline, name="hotline"),
+    path("hotline/advice/", router.advice, name="advice"),
+    path("alerts/", router.alerts, name="alerts"),
+    path("alerts/<int:pk>/acknowledge/", router.alert_acknowledge, name="alert_acknowledge"),
+    path("router/", router.router_page, name="router"),
+    path("router/act/", router.router_action, name="router_action"),
     path("dispatch/", dispatch.dispatch_board, name="dispatch"),
     path("dispatch/assign/", dispatch.dispatch_assign, name="dispatch_assign"),
     path("letters/<int:pk>/<str:kind>", dispatch.letter_download, name="letter"),
     path("supervision/", supervision.supervision, name="supervision"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_read, name="inbox_read"),
+    path("inbox/preferences/", inbox.inbox_preferences, name="inbox_preferences"),
     path("search/", search.search, name="search"),
     path("search/export.xlsx", search.search_export, name="search_export"),
 ]

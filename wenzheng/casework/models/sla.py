@@ -48,6 +48,43 @@ class SlaPolicy(models.Model):
     allows_extension = models.BooleanField(_("extensions allowed"), default=True)
     max_extension_days = models.PositiveSmallIntegerField(_("longest extension in working days"), default=10)
     is_active = models.BooleanField(_("active"), default=True)
+    # Automatic supervision (casework/sweeps.py, docs/supervision.md). Delays are in working days; for a
+    # clock counted in working hours one "day" is the clock's own length when that is shorter.
+    auto_supervision = models.BooleanField(
+        _("automatic supervision"),
+        default=True,
+        help_text=_("Remind, mark overdue, urge, escalate and put chronic cases under key supervision."),
+    )
+    remind_before_days = models.PositiveSmallIntegerField(
+        _("remind working days before the deadline"),
+        default=1,
+        help_text=_(
+            "For clocks in working days; never earlier than half-way through the clock. 0: no reminder."
+        ),
+    )
+    remind_before_percent = models.PositiveSmallIntegerField(
+        _("remind when this share of an hour clock is left (%)"),
+        default=25,
+        help_text=_("For clocks in working hours. 0: no reminder."),
+    )
+    urge_after_days = models.PositiveSmallIntegerField(
+        _("first automatic urging, working days overdue"), default=1
+    )
+    urge_every_days = models.PositiveSmallIntegerField(
+        _("further automatic urging every … working days"), default=2
+    )
+    max_auto_urges = models.PositiveSmallIntegerField(
+        _("most automatic urgings per unit and round"), default=2, help_text=_("0: no automatic urging.")
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate to the unit leader and the supervisor, working days overdue"), default=2
+    )
+    key_supervision_after_days = models.PositiveSmallIntegerField(
+        _("key supervision when overdue by working days"), default=5, help_text=_("0: never for lateness.")
+    )
+    key_supervision_after_urges = models.PositiveSmallIntegerField(
+        _("key supervision when urged this many times"), default=3, help_text=_("0: never for urging.")
+    )
 
     class Meta:
         verbose_name = _("time-limit policy")
@@ -143,3 +180,35 @@ class CaseClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} r{self.handling_round} → {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class SweepStep(models.TextChoices):
+    REMIND = "remind", _("Reminder")
+    OVERDUE = "mark_overdue", _("Overdue")
+    URGE = "auto_urge", _("Automatic urging")
+    ESCALATE = "escalate", _("Escalation")
+    SUPERVISE = "auto_supervise", _("Key supervision")
+
+
+class SweepMark(models.Model):
+    """A step the supervision sweeps took on a case, written in the same transaction as its event.
+
+    The unique ``key`` (per case) is what makes the sweeps idempotent: a second run, or a concurrent
+    one, fails to insert the same mark and records nothing (casework/sweeps.py)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    clock = models.ForeignKey(
+        CaseClock, verbose_name=_("clock"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(_("step"), max_length=20, choices=SweepStep.choices)
+    key = models.CharField(_("key"), max_length=60)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("supervision sweep mark")
+        verbose_name_plural = _("supervision sweep marks")
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="sweep_mark_unique")]
+        indexes = [models.Index(fields=["clock", "step"], name="sweep_mark_clock_step")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.key}"

@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 from wenzheng.casework import actions
 from wenzheng.casework.models import Case, CaseEvent, CoHandling, Extension, FollowUp, Reply
 from wenzheng.casework.models.case import FollowUpMethod
-from wenzheng.casework.workflow import TRANSITIONS, State
+from wenzheng.casework.workflow import TRANSITIONS, Scope, State
 from wenzheng.core.errors import Forbidden, InvalidInput, InvalidTransition
 from wenzheng.testing.chain import PATH, new_case, step
 from wenzheng.testing.personas import PERSONAS, World
@@ -107,8 +107,9 @@ def allowed_for(action: str, state: State) -> set[str]:
 
 
 REACHABLE = [*PATH, State.RETURNED]
-# Channel-driven steps with no staff actor: tested on their own below.
-SYSTEM_ACTIONS = {"receive", "add_message"}
+# Channel-driven steps with no staff actor: tested on their own below (the supervision sweeps'
+# steps in test_sweeps.py).
+SYSTEM_ACTIONS = {a for a, t in TRANSITIONS.items() if t.scope is Scope.SYSTEM}
 
 
 def reach(world: World, state: State, action: str) -> Case:

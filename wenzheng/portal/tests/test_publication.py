@@ -29,17 +29,6 @@ Capture = Callable[..., AbstractContextManager[Any]]
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks: Capture) -> Callable[[], AbstractContextManager[Any]]:
-    """Run the after-commit callbacks (case_event_committed) of what happens inside the block:
-    the test transaction itself never commits."""
-
-    def block() -> AbstractContextManager[Any]:
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return block
-
-
-@pytest.fixture
 def published(world: World, committed: Callable[[], AbstractContextManager[Any]]) -> Case:
     with committed():
         return case_in_state(world, State.PUBLISHED, subject=SUBJECT, body=BODY)

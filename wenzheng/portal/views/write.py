@@ -16,7 +16,7 @@ from wenzheng.core.errors import DomainError
 from wenzheng.core.forms import domain_error_field
 from wenzheng.portal import captcha
 from wenzheng.portal.forms import WriteForm
-from wenzheng.portal.selectors import looks_like_emergency, portal_org, similar_answered
+from wenzheng.portal.selectors import looks_like_emergency, portal_org, similar_answered, topic_and_place
 from wenzheng.portal.views.track import remember_code
 
 WRITE_SCOPE = captcha.WRITE_SCOPE
@@ -117,5 +117,9 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/partials/suggestions.html",
-        {"similar": similar, "emergency": looks_like_emergency(subject + body)},
+        {
+            "similar": similar,
+            "emergency": looks_like_emergency(subject + body),
+            "guess": topic_and_place(org, subject, body) if len(subject) + len(body) >= 6 else None,
+        },
     )

@@ -57,8 +57,13 @@ class Url:
 
 @pytest.fixture
 def scene(world: World):
-    """A district-A case in handling (housing co-handles), an issued letter, and its number."""
+    """A district-A case in handling (housing co-handles) with a special-report warning, an issued
+    letter, and its number."""
+    from wenzheng.core import clock
+    from wenzheng.insight.router.models import Alert
+
     case = case_in_state(world, State.HANDLING)
+    Alert.objects.create(case=case, org=case.org, created_at=clock.now(), kinds=["safety"], score=2.0)
     letter = actions.do_issue_assignment_letters([case], acting_user=world.dispatcher)[0]
     return case, letter
 
@@ -80,6 +85,13 @@ def urls(world: World, case, letter) -> list[Url]:
         Url("hotline", reverse("workbench:hotline"), {"intake", "other_dispatcher"}),
         Url("dispatch", reverse("workbench:dispatch"), {"dispatcher", "other_dispatcher"}),
         Url("supervision", reverse("workbench:supervision"), {"supervisor", "other_dispatcher"}),
+        Url(
+            "advice",
+            reverse("workbench:advice") + "?subject=甲区电梯坏了&body=物业不管",
+            {"intake", "dispatcher", "other_dispatcher"},
+        ),
+        Url("alerts", reverse("workbench:alerts") + "?show=all", {"supervisor", "other_dispatcher"}),
+        Url("router", reverse("workbench:router"), {"admin"}),
         Url("search", reverse("workbench:search") + "?q=", staff),
         Url("export", reverse("workbench:search_export") + "?q=", staff),
         Url("missing case", reverse("workbench:case", args=["WZ-1999-000001"]), set()),

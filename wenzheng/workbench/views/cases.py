@@ -32,6 +32,14 @@ def _duplicates(case: Case) -> list[Any]:
     return find_duplicate_candidates(case)
 
 
+def _suggestion(case: Case) -> Any:
+    from wenzheng.insight.router.models import Suggestion
+    from wenzheng.insight.router.services import shown
+
+    found = Suggestion.objects.filter(case=case).select_related("territory", "unit").first()
+    return shown(found) if found is not None else None
+
+
 def case_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     now = clock.now()
     forms = []
@@ -74,6 +82,7 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None 
         "attachments": case.attachments.order_by("created_at"),
         "duplicates": _duplicates(case),
         "proposal": proposal,
+        "suggestion": _suggestion(case),
         "links": links.select_related("case", "other"),
         "now": now,
     }

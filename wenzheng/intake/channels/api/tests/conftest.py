@@ -75,16 +75,6 @@ def partner(make_partner: MakePartner) -> Partner:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks: Any) -> Callable[[], AbstractContextManager[Any]]:
-    """Run the after-commit callbacks (the board's projection) of what happens inside the block."""
-
-    def block() -> AbstractContextManager[Any]:
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return block
-
-
-@pytest.fixture
 def published(world: World, committed: Callable[[], AbstractContextManager[Any]]) -> Case:
     with committed():
         return case_in_state(world, State.PUBLISHED, subject=SUBJECT, body=BODY)

@@ -29,16 +29,6 @@ def open311(world: World, settings: Any) -> World:
     return world
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks: Capture) -> Callable[[], AbstractContextManager[Any]]:
-    """Runs the after-commit callbacks (the public board's projection) of what happens inside."""
-
-    def block() -> AbstractContextManager[Any]:
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return block
-
-
 def get(client: Client, path: str, **params: Any) -> HttpResponse:
     return client.get(BASE + path, params)
 
