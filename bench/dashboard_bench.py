@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import statistics
@@ -57,7 +58,8 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return round(ordered[max(0, -(-len(ordered) * p // 100) - 1)], 1)
+    rank = max(1, math.ceil(len(ordered) * p / 100))  # nearest rank
+    return round(ordered[rank - 1], 1)
 
 
 def main() -> int:

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "wenzheng.portal",
     "wenzheng.insight.router",
     "wenzheng.insight.metrics",
+    "wenzheng.insight.reports",
+    "wenzheng.insight.problems",
     "wenzheng.notifications",
     "wenzheng.demo",
 ]
@@ -231,6 +233,12 @@ if EMAIL_RELAY:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "wenzheng@example.gov.cn")
+
+# --- Notifications (wenzheng/notifications, docs/supervision.md) -----------------------------
+WENZHENG_SITE_URL = env_str("WENZHENG_SITE_URL", "http://127.0.0.1:8000")  # base of links in mail and SMS
+WENZHENG_SMS_BACKEND = env_str("WENZHENG_SMS_BACKEND", "wenzheng.notifications.sms.ConsoleSmsBackend")
+WENZHENG_SMS_SIGNATURE = env_str("WENZHENG_SMS_SIGNATURE", "")
+WENZHENG_DELIVERY_ATTEMPTS = env_int("WENZHENG_DELIVERY_ATTEMPTS", 5)
 
 # --- Background jobs (huey) ------------------------------------------------------------------
 # Embedded default: a queue in a SQLite file under var/, served by `manage.py run_huey` (started by

@@ -1,6 +1,6 @@
 """Supervision that runs itself: the sweeps over the running clocks (docs/supervision.md).
 
-Every few minutes a job (casework/jobs.py) calls ``run_sweeps``. Each sweep *finds* the steps due
+Every few minutes a job (casework/tasks.py) calls ``run_sweeps``. Each sweep *finds* the steps due
 now (``find_*``) and takes each one through ``do_sweep_step``, the action that records it:
 
 - ``remind``: a running clock is about to run out (lead time from the case's time-limit policy);

@@ -388,6 +388,10 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
     from wenzheng.insight.router.services import train_from_ledger
 
     train_from_ledger(city)
+    # Statistics from scratch, in one pass (the per-event jobs may still be queued).
+    from wenzheng.insight.metrics.rollup import rebuild
+
+    rebuild(city)
     return {"units": len(units), "users": User.objects.count(), "cases": Case.objects.count()}
 
 

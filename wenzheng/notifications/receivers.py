@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 def _on_case_event(sender: Any, *, event: CaseEvent, **kwargs: Any) -> None:
     if event.kind not in EVENT_KINDS:
         return
-    from wenzheng.notifications import jobs
+    from wenzheng.notifications import tasks as jobs
 
     try:
         jobs.notify_event(event.pk)

@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wenzheng.workbench.views import cases, dispatch, home, inbox, intake, router, search, supervision
+from wenzheng.workbench.views import (
+    cases,
+    dashboard,
+    dispatch,
+    home,
+    inbox,
+    intake,
+    problems,
+    router,
+    search,
+    supervision,
+)
+from wenzheng.workbench.views import reports as report_views
 
 app_name = "workbench"
 
@@ -24,9 +36,17 @@ urlpatterns = [
     path("dispatch/assign/", dispatch.dispatch_assign, name="dispatch_assign"),
     path("letters/<int:pk>/<str:kind>", dispatch.letter_download, name="letter"),
     path("supervision/", supervision.supervision, name="supervision"),
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/<str:kind>", report_views.report_download, name="report_download"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.inbox_read, name="inbox_read"),
     path("inbox/preferences/", inbox.inbox_preferences, name="inbox_preferences"),
     path("search/", search.search, name="search"),
     path("search/export.xlsx", search.search_export, name="search_export"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/cases/", dashboard.dashboard_cases, name="dashboard_cases"),
+    path("problems/", problems.problem_list, name="problems"),
+    path("problems/new/", problems.problem_new, name="problem_new"),
+    path("problems/<int:pk>/", problems.problem_detail, name="problem"),
+    path("problems/<int:pk>/act/<slug:action>/", problems.problem_act, name="problem_act"),
 ]

@@ -253,3 +253,50 @@ class AssessmentScheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} · {self.name}"
+
+
+class Grain(models.TextChoices):
+    """Which dimensions a PeriodStat row keeps, and over which period (a day or a month)."""
+
+    DAY = "d", _("day")
+    DAY_UNIT = "d.u", _("day × unit")
+    DAY_TERRITORY = "d.t", _("day × territory")
+    DAY_CATEGORY = "d.c", _("day × category")
+    MONTH = "m", _("month")
+    MONTH_UNIT = "m.u", _("month × unit")
+    MONTH_TERRITORY = "m.t", _("month × territory")
+    MONTH_CATEGORY = "m.c", _("month × category")
+    MONTH_CUBE = "m.utc", _("month × unit × territory × category")
+
+
+class PeriodStat(models.Model):
+    """Coarser sums of DailyStat, so that a dashboard adds up tens of rows instead of tens of
+    thousands: per day with at most one dimension kept, per month with one or all of them. The
+    dimensions a grain does not keep are stored as 0."""
+
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=_("organisation"), on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    grain = models.CharField(_("grain"), max_length=5, choices=Grain.choices)
+    period = models.DateField(_("first day of the period"))
+    unit_key = models.PositiveIntegerField(_("lead unit"), default=0)
+    territory_key = models.PositiveIntegerField(_("territory"), default=0)
+    category_key = models.PositiveIntegerField(_("first-level category"), default=0)
+
+    class Meta:
+        verbose_name = _("period statistics")
+        verbose_name_plural = _("period statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "grain", "period", "unit_key", "territory_key", "category_key"],
+                name="metrics_period_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.grain} {self.period}"
+
+
+for _name in STAT_FIELDS:
+    models.PositiveIntegerField(_name.replace("_", " "), default=0).contribute_to_class(PeriodStat, _name)
+del _name

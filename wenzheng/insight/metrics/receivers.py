@@ -8,6 +8,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from wenzheng.casework.actions.imports import cases_imported
 from wenzheng.casework.models import CaseEvent
 from wenzheng.casework.recording import case_event_committed
 
@@ -27,3 +28,14 @@ def _on_case_event(sender: Any, *, event: CaseEvent, **kwargs: Any) -> None:
         tasks.refresh_case(event.case_id)
     except Exception:
         logger.exception("Could not refresh the statistics of case %s after %s", event.case_id, event.kind)
+
+
+@receiver(cases_imported, dispatch_uid="wenzheng.insight.metrics.imports")
+def _on_cases_imported(sender: Any, *, case_ids: list[int], **kwargs: Any) -> None:
+    """A bulk import sends one signal instead of one per event: its cases' facts in one job."""
+    from wenzheng.insight.metrics import tasks
+
+    try:
+        tasks.refresh_imported(list(case_ids))
+    except Exception:
+        logger.exception("Could not refresh the statistics of %s imported cases", len(case_ids))

@@ -26,6 +26,7 @@ from wenzheng.insight.metrics.models import (
     DailyStat,
     ReturnFact,
 )
+from wenzheng.insight.metrics.periods import rebuild_periods, refresh_days
 from wenzheng.lib.workdays import WorkingCalendar
 
 logger = logging.getLogger(__name__)
@@ -65,8 +66,10 @@ def _cell_filter(cell: Cell) -> dict[str, Any]:
 
 
 def refresh_cells(cells: Iterable[Cell]) -> None:
-    """Recompute rollup cells from their facts (idempotent: a cell is the sum of its facts)."""
-    for cell in set(cells):
+    """Recompute rollup cells from their facts (idempotent: a cell is the sum of its facts), then
+    the period rows they belong to."""
+    cells = set(cells)
+    for cell in cells:
         where = _cell_filter(cell)
         with transaction.atomic():
             # Lock the cell's row (if any) so two jobs refreshing one cell write one after the other.
@@ -77,25 +80,44 @@ def refresh_cells(cells: Iterable[Cell]) -> None:
                 DailyStat.objects.filter(**where).delete()
                 continue
             DailyStat.objects.update_or_create(defaults=values, **where)
+    refresh_days(cells)
 
 
 def _cell_of(row: CaseFact | ReturnFact) -> Cell:
     return (row.org_id, row.day, row.unit_key, row.territory_key, row.category_key)
 
 
+# What a fact contributes to the rollup: when none of it changed, no cell needs recomputing.
+_COUNTED = [f.attname for f in CaseFact._meta.concrete_fields if f.attname not in ("check_at", "computed_at")]
+
+
+def _counted(fact: CaseFact) -> tuple[Any, ...]:
+    return tuple(getattr(fact, name) for name in _COUNTED)
+
+
+def _return_key(r: ReturnFact) -> tuple[Any, ...]:
+    return (r.case_id, r.seq, *_cell_of(r), r.refused)
+
+
 def refresh_cases(case_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Recompute the facts of these cases and the rollup cells they leave and enter."""
+    """Recompute the facts of these cases and the rollup cells they leave and enter. Most events
+    (a draft, a sign-off, a note) change no count: then only the fact's recheck time is saved."""
     ids = list(case_ids)
     if not ids:
         return 0
     now = now or clock.now()
-    before = {_cell_of(f) for f in CaseFact.objects.filter(case_id__in=ids)}
-    before |= {_cell_of(r) for r in ReturnFact.objects.filter(case_id__in=ids)}
+    old_facts = list(CaseFact.objects.filter(case_id__in=ids))
+    old_returns = list(ReturnFact.objects.filter(case_id__in=ids))
     cases = Case.objects.filter(pk__in=ids).select_related("org")
     facts, returns = compute_batch(cases, now)
+    unchanged = {_counted(f) for f in old_facts} == {_counted(f) for f in facts} and {
+        _return_key(r) for r in old_returns
+    } == {_return_key(r) for r in returns}
     with transaction.atomic():
         save_facts(facts, returns)
-    refresh_cells(before | {_cell_of(f) for f in facts} | {_cell_of(r) for r in returns})
+    if not unchanged:
+        cells = {_cell_of(f) for f in [*old_facts, *facts]} | {_cell_of(r) for r in [*old_returns, *returns]}
+        refresh_cells(cells)
     return len(facts)
 
 
@@ -185,4 +207,5 @@ def rebuild_rollup(org: OrgUnit, since: date | None = None) -> int:
             returns_params,
         )
         created += cursor.rowcount
+    rebuild_periods(org, since)
     return created

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import OrgUnit
@@ -27,9 +27,12 @@ from wenzheng.insight.metrics.models import (
     STAT_FIELDS,
     CaseFact,
     DailyStat,
+    Grain,
+    PeriodStat,
     ReturnFact,
 )
 from wenzheng.insight.metrics.percentiles import from_buckets, nearest_rank
+from wenzheng.insight.metrics.periods import KEYS, month_of, next_month
 from wenzheng.insight.metrics.schemes import scheme_for
 
 Dimension = Literal["unit", "territory", "category"]
@@ -122,11 +125,61 @@ def _weight(org: OrgUnit) -> float:
     return float(scheme_for(org).basic_satisfied_weight)
 
 
-def _stats(org: OrgUnit, start: date, end: date, filters: dict[str, int]) -> QuerySet[DailyStat]:
-    return DailyStat.objects.filter(org=org, day__gte=start, day__lte=end, **filters)
-
-
 SUMS = {name: Sum(name) for name in STAT_FIELDS}
+Sums = dict[Any, dict[str, int]]
+
+
+def _source(
+    org: OrgUnit, ranges: list[tuple[date, date]], monthly: bool, dims: set[str], filters: dict[str, int]
+) -> tuple[QuerySet[Any], str]:
+    """The smallest table that can answer: a PeriodStat grain keeping just the dimensions grouped
+    or filtered on, or the full daily cube; returns it filtered, with its date column's name."""
+    if not monthly and len(dims) > 1:
+        rows: QuerySet[Any] = DailyStat.objects.filter(org=org, **filters)
+        column = "day"
+    else:
+        grain: str
+        if len(dims) > 1:
+            grain = Grain.MONTH_CUBE
+        else:
+            grain = ("m" if monthly else "d") + ("." + next(iter(dims))[0] if dims else "")
+        rows, column = PeriodStat.objects.filter(org=org, grain=grain, **filters), "period"
+    within = Q()
+    for first, last in ranges:
+        within |= Q(**{f"{column}__gte": first, f"{column}__lte": last})
+    return rows.filter(within), column
+
+
+def _split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """[start, end] as its whole months (first month's day 1, last month's day 1) and the days
+    left over at either end."""
+    first = start if start.day == 1 else next_month(start)
+    after = end + timedelta(days=1)
+    stop = after if after.day == 1 else month_of(after)  # the day after the last whole month
+    if first >= stop:
+        return None, [(start, end)]
+    days = [r for r in ((start, first - timedelta(days=1)), (stop, end)) if r[0] <= r[1]]
+    return (first, stop - timedelta(days=1)), days
+
+
+def _sums(org: OrgUnit, start: date, end: date, group: str | None, filters: dict[str, int]) -> Sums:
+    """Sums of every measure over [start, end], grouped by a dimension's column, by "day", or not."""
+    out: Sums = defaultdict(lambda: defaultdict(int))
+    dims = set(filters) | ({group} if group in KEYS else set())
+    if group == "day":
+        parts = [(False, [(start, end)])]
+    else:
+        months, days = _split(start, end)
+        parts = ([(True, [months])] if months else []) + ([(False, days)] if days else [])
+    for monthly, ranges in parts:
+        rows, column = _source(org, ranges, monthly, dims, filters)
+        key = column if group == "day" else group
+        grouped = rows.values(key).order_by().annotate(**SUMS) if key else [rows.aggregate(**SUMS)]
+        for values in grouped:
+            target = out[values.pop(key) if key else None]
+            for name, value in values.items():
+                target[name] += value or 0
+    return out
 
 
 def labels_for(by: str, keys: Iterable[int]) -> dict[int, str]:
@@ -157,8 +210,7 @@ def metrics_table(
     column = DIMENSIONS[by]
     filters = _filters(unit, territory, category)
     weight = _weight(org)
-    grouped = _stats(org, start, end, filters).values(column).order_by().annotate(**SUMS)
-    sums = {values.pop(column): values for values in grouped}
+    sums = _sums(org, start, end, column, filters)
     names = labels_for(by, sums)
     rows = [_row(key, names.get(key, str(key)), values, weight) for key, values in sums.items()]
     if exact_percentiles:
@@ -201,7 +253,7 @@ def metrics_total(
 ) -> MetricRow:
     """The whole organisation (or the filtered part) over [start, end]."""
     filters = _filters(unit, territory, category)
-    sums = _stats(org, start, end, filters).aggregate(**SUMS)
+    sums = _sums(org, start, end, None, filters).get(None, {})
     row = _row(None, str(_("Total")), sums, _weight(org))
     if exact_percentiles:
         _exact(org, start, end, filters, None, [row])
@@ -244,11 +296,10 @@ def metrics_series(
     filters = _filters(unit, territory, category)
     weight = _weight(org)
     per_period: dict[date, dict[str, int]] = {p: defaultdict(int) for p in _periods(start, end, step)}
-    for grouped in _stats(org, start, end, filters).values("day").order_by().annotate(**SUMS):
-        values: dict[str, Any] = dict(grouped)
-        target = per_period[period_start(values.pop("day"), step)]
+    for day, values in _sums(org, start, end, "day", filters).items():
+        target = per_period[period_start(day, step)]
         for name, value in values.items():
-            target[name] += value or 0
+            target[name] += value
     return [_row(p, p.isoformat(), sums, weight) for p, sums in per_period.items()]
 
 

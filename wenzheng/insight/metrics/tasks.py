@@ -19,6 +19,15 @@ def refresh_case(case_id: int) -> None:
     refresh_cases([case_id])
 
 
+@db_task(retries=2, retry_delay=30)
+def refresh_imported(case_ids: list[int]) -> None:
+    """After a bulk import: the imported cases' facts and cells, a few thousand at a time."""
+    from wenzheng.insight.metrics.rollup import refresh_cases
+
+    for start in range(0, len(case_ids), 2000):
+        refresh_cases(case_ids[start : start + 2000])
+
+
 @db_periodic_task(crontab(minute="*/10"))
 @lock_task("wenzheng-metrics-sweep")
 def sweep_due() -> None:

@@ -21,7 +21,7 @@ import pickle
 import random
 import time
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -283,7 +283,7 @@ def only_children(examples: Sequence[Example]) -> dict[str, str]:
 def build_unit_memory(
     unit_events: Sequence[tuple[str, int | None, int, str]],
 ) -> dict[tuple[str, int | None], dict[int, float]]:
-    memory: dict[tuple[str, int | None], Counter[int]] = defaultdict(Counter)
+    memory: dict[tuple[str, int | None], dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for category, territory, unit, kind in unit_events:
         memory[(category, territory)][unit] += 1.0 if kind == "claim" else -RETURN_PENALTY
     return {key: dict(counts) for key, counts in memory.items()}
@@ -298,7 +298,7 @@ def rank_units(
     """Units for a case of ``category`` in the territory (its ancestors' ids, root first), best
     first, with a share in [0, 1]. The most specific memory (category path, deepest territory)
     that knows anything speaks; the catalogue's unit starts ahead."""
-    scores_by_unit: Counter[int] = Counter()
+    scores_by_unit: dict[int, float] = defaultdict(float)
     if catalogue_unit is not None:
         scores_by_unit[catalogue_unit] += CATALOGUE_PRIOR
     for key in [(category, t) for t in reversed(territory_ids)] + [(category, None)]:

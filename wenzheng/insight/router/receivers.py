@@ -23,7 +23,7 @@ DECISIONS = frozenset({"register", "reclassify", "claim"})
 
 @receiver(case_event_committed, dispatch_uid="wenzheng.insight.router.follow")
 def _on_case_event(sender: Any, *, event: CaseEvent, **kwargs: Any) -> None:
-    from wenzheng.insight.router import jobs
+    from wenzheng.insight.router import tasks as jobs
 
     try:
         if event.kind == "receive":

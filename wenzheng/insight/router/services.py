@@ -183,7 +183,7 @@ def active_bundle() -> tuple[int, Bundle] | None:
         return None
     held = _loaded.get("model")
     if held is not None and held[0] == version:
-        return held[1]  # type: ignore[no-any-return]
+        return held[1]
     with _lock:
         blob = RouterModel.objects.filter(version=version).values_list("blob", flat=True).first()
         if blob is None:
@@ -228,7 +228,7 @@ def sensitive_screen() -> SensitiveScreen:
             terms = default_terms()  # a fresh installation before the lexicon was loaded
         return SensitiveScreen(terms)
 
-    return _cached("lexicon", build)  # type: ignore[no-any-return]
+    return _cached("lexicon", build)
 
 
 # --- Advice -------------------------------------------------------------------------------------

@@ -43,7 +43,6 @@ def at(day: int, hour: int = 9) -> datetime:
 @pytest.fixture(autouse=True)
 def sms(settings):
     settings.WENZHENG_SMS_BACKEND = "wenzheng.notifications.sms.LocmemSmsBackend"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     LocmemSmsBackend.outbox.clear()
     return LocmemSmsBackend.outbox
 

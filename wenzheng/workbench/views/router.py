@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from wenzheng.accounts.roles import Role
 from wenzheng.core.pagination import keyset_page
-from wenzheng.insight.router import jobs, services
+from wenzheng.insight.router import services, tasks
 from wenzheng.insight.router.models import Alert, RouterModel
 from wenzheng.workbench.views.common import ledger_orgs, role_required
 
@@ -81,7 +81,7 @@ def router_page(request: HttpRequest) -> HttpResponse:
 def router_action(request: HttpRequest) -> HttpResponse:
     what = request.POST.get("do")
     if what == "retrain":
-        jobs.retrain(f"requested by {request.user.get_username()}")
+        tasks.retrain(f"requested by {request.user.get_username()}")
         messages.success(request, _("Retraining was queued; the new version appears here when it is done."))
     elif what == "activate":
         version = RouterModel.objects.defer("blob").filter(pk=request.POST.get("version") or 0).first()

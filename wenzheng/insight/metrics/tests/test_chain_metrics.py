@@ -8,28 +8,36 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from wenzheng.casework import actions
+from wenzheng.casework.workflow import State
 from wenzheng.core import clock
 from wenzheng.insight.metrics.assessment import assessment_scores
-from wenzheng.insight.metrics.models import STAT_FIELDS, CaseFact, DailyStat, ReturnFact
+from wenzheng.insight.metrics.models import STAT_FIELDS, CaseFact, DailyStat, PeriodStat, ReturnFact
 from wenzheng.insight.metrics.rollup import due_for_check, rebuild, refresh_cases
 from wenzheng.insight.metrics.schemes import do_apply_scheme_preset
 from wenzheng.insight.metrics.selectors import cases_behind, metrics_table, metrics_total, percent
-from wenzheng.insight.metrics.tests.ledger import NOW, Ledger, build_ledger
+from wenzheng.insight.metrics.tests.ledger import NOW, Ledger, _at, _received, _to_assigned, at, build_ledger
+from wenzheng.testing.chain import step
 
 START, END = date(2026, 11, 9), date(2026, 11, 13)
 
 
 @pytest.fixture
-def ledger(world, committed) -> Ledger:
-    with committed():
-        built = build_ledger(world)
+def ledger(world) -> Ledger:
+    # Without the after-commit jobs (test_the_after_commit_jobs… runs them): the rebuild at NOW.
+    built = build_ledger(world)
     with clock.frozen_at(NOW):
         rebuild(world.city)
     return built
 
 
 def _rollup_rows() -> set[tuple]:
-    return set(
+    periods = set(
+        PeriodStat.objects.values_list(
+            "org_id", "grain", "period", "unit_key", "territory_key", "category_key", *STAT_FIELDS
+        )
+    )
+    return periods | set(
         DailyStat.objects.values_list(
             "org_id", "day", "unit_key", "territory_key", "category_key", *STAT_FIELDS
         )
@@ -189,3 +197,28 @@ def test_the_rebuild_command_and_the_assessment_command(world, ledger, capsys):
     ]
     call_command("assessment", "--org", world.city.code, "--year", "2026")
     assert "甲区" in capsys.readouterr().out
+
+
+def test_an_extended_case_still_late_is_overdue_but_not_deducted(world):
+    # Assigned Mon 16 09:30: completion due 7 working days later, Wed 25 17:30; 1 working day
+    # granted Tue 17 → Thu 26 17:30. Still handling on Fri 27 12:00: overdue, but with an extension.
+    case = _received(world, at(16, 9))
+    _to_assigned(world, case, at(16, 9, 10), at(16, 9, 30))
+    _at(at(16, 10), lambda: step(world, case, State.HANDLING))
+    _at(
+        at(17, 9),
+        lambda: actions.do_request_extension(
+            case, acting_user=world.a_liaison, working_days=1, reason="待检测"
+        ),
+    )
+    _at(at(17, 10), lambda: actions.do_grant_extension(case, acting_user=world.dispatcher))
+    with clock.frozen_at(at(26, 17, 0)):  # half an hour before the extended deadline: not yet
+        rebuild(world.city)
+    assert CaseFact.objects.get(case=case).overdue == 0
+    with clock.frozen_at(at(27, 12)):
+        rebuild(world.city)
+    fact = CaseFact.objects.get(case=case)
+    assert (fact.overdue, fact.overdue_unextended, fact.extended, fact.completed) == (1, 0, 1, 0)
+    (score,) = assessment_scores(world.city, date(2026, 11, 16), date(2026, 11, 16))
+    # response 1/1, resolution 0/1, no rating: 100 × 30 / 80 = 37.50; no deduction for this overdue.
+    assert (score.base, score.deductions, score.total) == (Decimal("37.50"), 0, Decimal("37.50"))

@@ -20,7 +20,14 @@ from wenzheng.casework import actions
 from wenzheng.casework.models import Case, Category
 from wenzheng.casework.models.case import Channel, Grade
 from wenzheng.insight.router import services
-from wenzheng.insight.router.engine import Example, label_at, rank_units, scores, stratified_folds, train_bundle
+from wenzheng.insight.router.engine import (
+    Example,
+    label_at,
+    rank_units,
+    scores,
+    stratified_folds,
+    train_bundle,
+)
 from wenzheng.insight.router.models import Alert, RouterModel, SensitiveTerm, Suggestion
 from wenzheng.testing.personas import World
 
@@ -116,7 +123,7 @@ def test_a_new_message_gets_a_suggestion_with_category_territory_and_unit(
     assert suggestion.model_version == trained.version
     assert suggestion.category == world.leaf  # the deepest level that agrees with level 1
     assert 0.5 < suggestion.confidence <= 1
-    assert [a["label"] for a in suggestion.alternatives][0] == "城乡建设"
+    assert next(a["label"] for a in suggestion.alternatives) == "城乡建设"
     assert suggestion.words
     assert suggestion.territory == world.street_a1
     # The catalogue: 住房保障 in 甲区 (and below) → 甲区
@@ -197,7 +204,8 @@ def test_the_ledger_trains_on_corrected_categories(
     assert len(examples) == 60
     assert {e.label for e in examples} == {categories.full_name, world.leaf.full_name}
     version = services.train_from_ledger(world.city)
-    assert version.is_active and version.version == trained.version + 1
+    assert version.is_active
+    assert version.version == trained.version + 1
     assert RouterModel.objects.filter(is_active=True).count() == 1
     assert services.active_bundle()[0] == version.version  # type: ignore[index]
 
@@ -242,7 +250,8 @@ def test_train_from_csv_stores_an_active_version(tmp_path: Path, db: None) -> No
     out = io.StringIO()
     call_command("router", "train", "--from-csv", str(path), stdout=out)
     version = RouterModel.objects.get()
-    assert version.is_active and version.examples == 150
+    assert version.is_active
+    assert version.examples == 150
     assert "Router v1 (active): 150 examples" in out.getvalue()
     assert version.evaluation["level1_holdout"]["n_test"] == 30
 
@@ -268,4 +277,5 @@ def test_background_training_runs_as_a_job(world: World, categories: Category) -
     call_command("router", "train", "--background", stdout=out)  # jobs run at once in tests
     assert "queued" in out.getvalue()
     version = RouterModel.objects.get()
-    assert version.note == "command" and version.is_active
+    assert version.note == "command"
+    assert version.is_active

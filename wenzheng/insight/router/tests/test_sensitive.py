@@ -19,7 +19,7 @@ from wenzheng.insight.router.sensitive import (
     load_terms,
 )
 
-DATA_DIR = Path(__file__).resolve().parents[4] / "shared" / "data"
+DATA_DIR = Path(__file__).resolve().parents[5] / "shared" / "data"
 LABELS = Path(__file__).resolve().parents[1] / "data" / "sensitive_labels.csv"
 needs_data = pytest.mark.skipif(
     not (DATA_DIR / "messages_labelled.csv").exists(),

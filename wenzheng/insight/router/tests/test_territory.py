@@ -11,7 +11,7 @@ import pytest
 from wenzheng.insight.router.territory import Place, TerritoryMatcher, abbreviations
 from wenzheng.insight.router.territory_eval import LABELS_CSV, evaluate, load_labelled, load_tree
 
-SHARED_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+SHARED_DATA = Path(__file__).resolve().parents[5] / "shared" / "data"
 MESSAGES = SHARED_DATA / "messages_labelled.csv"
 
 PROVINCE, QINGLAN, DONGHU, XIHU, GUIYUAN_ST, GUIYUAN_CM, XINCUN_E, MEILIN, XINCUN_W = range(1, 10)

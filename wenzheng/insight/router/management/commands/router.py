@@ -83,13 +83,13 @@ class Command(BaseCommand):
         return path
 
     def do_train(self, options: dict[str, Any]) -> None:
-        from wenzheng.insight.router import jobs, services
+        from wenzheng.insight.router import services, tasks
 
         activate = not options["no_activate"]
         if options["background"]:
             if options["from_csv"] or options["org"]:
                 raise CommandError("--background trains from the whole ledger only.")
-            jobs.retrain("command")
+            tasks.retrain("command")
             self.stdout.write("Training queued; `wenzheng router status` shows the new version when done.")
             return
         if options["from_csv"]:
@@ -220,4 +220,3 @@ class Command(BaseCommand):
                 )
                 created += made
         self.stdout.write(f"{created} terms added ({len(terms) - created} already there).")
-
