@@ -16,7 +16,7 @@ from wenzheng.insight.reports.feedback import build_feedback
 from wenzheng.insight.reports.periods import month_range, week_range
 from wenzheng.insight.reports.render_html import digest_html, feedback_html
 from wenzheng.insight.reports.render_pdf import bulletin_pdf, digest_pdf, feedback_pdf
-from wenzheng.insight.reports.render_xlsx import bulletin_xlsx
+from wenzheng.insight.reports.render_xlsx import bulletin_xlsx, digest_xlsx
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "bulletin.xlsx": ("bulletin", "month", XLSX),
     "digest.pdf": ("digest", "week", PDF),
     "digest.html": ("digest", "week", HTML),
+    "digest.xlsx": ("digest", "week", XLSX),
     "feedback.pdf": ("feedback", "month", PDF),
     "feedback.html": ("feedback", "month", HTML),
 }
@@ -65,6 +66,8 @@ def render_report(kind: str, org: OrgUnit, period: str, *, now: datetime | None 
         content = digest_pdf(build_digest(org, period, now=now))
     elif kind == "digest.html":
         content = digest_html(build_digest(org, period, now=now))
+    elif kind == "digest.xlsx":
+        content = digest_xlsx(build_digest(org, period, now=now))
     elif kind == "feedback.pdf":
         content = feedback_pdf(build_feedback(org, period, now=now))
     else:

@@ -42,6 +42,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                 ("bulletin.xlsx", _("Monthly bulletin (XLSX)"), "month"),
                 ("digest.pdf", _("Weekly public-opinion digest (PDF)"), "week"),
                 ("digest.html", _("Weekly public-opinion digest (HTML)"), "week"),
+                ("digest.xlsx", _("Weekly public-opinion digest (XLSX)"), "week"),
                 ("feedback.pdf", _("Monthly feedback report (PDF)"), "month"),
                 ("feedback.html", _("Monthly feedback report (HTML)"), "month"),
             ],

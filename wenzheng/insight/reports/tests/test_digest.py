@@ -77,10 +77,28 @@ def test_the_html_digest_escapes_and_masks(world, ledger):
     assert html.index(ledger.alarming.number) < html.index(ledger.important.number)
 
 
+def test_the_workbook_lists_the_same_selection_special_reports_first(world, ledger):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(render_report("digest.xlsx", world.city, WEEK, now=NOW).content))
+    assert book.sheetnames == ["周报摘要", "入选留言", "分属地", "分单位"]
+    rows = list(book["入选留言"].iter_rows(min_row=2, values_only=True))
+    numbers = [r[2] for r in rows]
+    assert numbers[0] == ledger.alarming.number
+    assert rows[0][1] == "专报"
+    assert {ledger.important.number, ledger.late.number, ledger.repeated.number} <= set(numbers)
+    for case in (ledger.quiet, ledger.twin, ledger.good1, ledger.last_week, ledger.duplicate):
+        assert case.number not in numbers
+    cells = " ".join(str(v) for r in rows for v in r if v is not None)
+    assert PHONE not in cells
+
+
 def test_the_command_refuses_a_wrong_format_or_period(world, ledger, tmp_path):
-    with pytest.raises(CommandError, match="pdf, html"):
+    with pytest.raises(CommandError, match="pdf, html, xlsx"):
         call_command(
-            Command(), "digest", "--org", world.city.code, "--week", WEEK, "--out", str(tmp_path / "d.xlsx")
+            Command(), "digest", "--org", world.city.code, "--week", WEEK, "--out", str(tmp_path / "d.docx")
         )
     with pytest.raises(CommandError, match="--week"):
         call_command(
