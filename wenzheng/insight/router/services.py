@@ -27,6 +27,7 @@ from wenzheng.accounts.roles import Role
 from wenzheng.casework.models import Case, CaseEvent, Category
 from wenzheng.casework.models.case import Grade
 from wenzheng.casework.selectors import get_dispatch_proposal
+from wenzheng.casework.workflow import State
 from wenzheng.core import clock
 from wenzheng.core.errors import InvalidInput
 from wenzheng.insight.router.engine import MAJOR, Bundle, Example, label_at, rank_units, train_bundle
@@ -46,7 +47,7 @@ MAX_MODEL_BYTES = 50 * 1024 * 1024
 
 def examples_from_ledger(org: OrgUnit | None = None) -> list[Example]:
     """Every classified case (its current category: corrections included) with its grade."""
-    cases = Case.objects.filter(category__isnull=False).exclude(state__in=["merged", "rejected"])
+    cases = Case.objects.filter(category__isnull=False).exclude(state__in=[State.MERGED, State.REJECTED])
     if org is not None:
         cases = cases.filter(org=org)
     rows = cases.values_list("subject", "body", "category__full_name", "grade", "registered_at")
