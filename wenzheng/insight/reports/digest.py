@@ -27,7 +27,7 @@ from wenzheng.casework.workflow import State
 from wenzheng.core import clock
 from wenzheng.insight.metrics.selectors import MetricRow, metrics_table
 from wenzheng.insight.reports.periods import week_range
-from wenzheng.insight.router.models import Alert, Suggestion, TermKind
+from wenzheng.insight.router.models import Alert, Suggestion, kind_labels
 from wenzheng.lib.masking import mask_text
 
 REPRESENTATIVE_MIN = 3  # messages on one topic in the week (itself, duplicates and links included)
@@ -193,7 +193,7 @@ def build_digest(org: OrgUnit, week: str, *, now: datetime | None = None) -> Dig
         SpecialReport(
             item=_item(a.case, similar(a.case) if a.case_id in topics else 1),
             raised_at=a.created_at,
-            kinds=[str(TermKind(k).label) if k in TermKind.values else "模型研判" for k in a.kinds],
+            kinds=kind_labels(a.kinds),
             acknowledged=a.acknowledged_at is not None,
         )
         for a in alerts

@@ -128,6 +128,11 @@ class TermKind(models.TextChoices):
     VIOLENCE = "violence", _("Threat of violence")
 
 
+def kind_labels(kinds: list[str] | tuple[str, ...]) -> list[str]:
+    """The names of warning kinds; "model" (the grade model alone raised it) included."""
+    return [str(TermKind(k).label) if k in TermKind.values else str(_("model judgement")) for k in kinds]
+
+
 class SensitiveTerm(models.Model):
     term = models.CharField(
         _("term"),
@@ -185,4 +190,4 @@ class Alert(models.Model):
 
     @property
     def kind_labels(self) -> list[str]:
-        return [str(TermKind(k).label) if k in TermKind.values else str(_("model")) for k in self.kinds]
+        return kind_labels(self.kinds)

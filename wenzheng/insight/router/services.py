@@ -31,7 +31,7 @@ from wenzheng.casework.workflow import State
 from wenzheng.core import clock
 from wenzheng.core.errors import InvalidInput
 from wenzheng.insight.router.engine import MAJOR, Bundle, Example, label_at, rank_units, train_bundle
-from wenzheng.insight.router.models import Alert, RouterModel, SensitiveTerm, Suggestion
+from wenzheng.insight.router.models import Alert, RouterModel, SensitiveTerm, Suggestion, kind_labels
 from wenzheng.insight.router.sensitive import Flag, SensitiveScreen, Term, default_terms
 from wenzheng.insight.router.territory import Place, TerritoryMatcher
 
@@ -422,9 +422,7 @@ def supervisors_of(org: OrgUnit) -> list[Any]:
 
 def notify_supervisors(alert: Alert) -> int:
     """E-mail every supervisor of the organisation (the in-app list shows the warning too)."""
-    from wenzheng.insight.router.models import TermKind
-
-    kinds = "、".join(str(TermKind(k).label) if k in TermKind.values else k for k in alert.kinds)
+    kinds = "、".join(alert.kind_labels)
     subject = _("Special report: major-sensitive message %(number)s (%(kinds)s)") % {
         "number": alert.case.number,
         "kinds": kinds,
@@ -528,12 +526,6 @@ class Shown:
     model_version: int | None
 
 
-def _kind_labels(kinds: Iterable[str]) -> list[str]:
-    from wenzheng.insight.router.models import TermKind
-
-    return [str(TermKind(k).label) if k in TermKind.values else _("model") for k in kinds]
-
-
 def shown(item: Advice | Suggestion) -> Shown:
     if isinstance(item, Suggestion):
         sensitive = item.sensitive or {}
@@ -553,7 +545,7 @@ def shown(item: Advice | Suggestion) -> Shown:
             grade=item.grade or Grade.GENERAL,
             grade_label=str(Grade(item.grade).label) if item.grade in Grade.values else "",
             is_major=item.grade == Grade.MAJOR,
-            kinds=_kind_labels(sensitive.get("kinds") or []),
+            kinds=kind_labels(sensitive.get("kinds") or []),
             evidence=[h[2] for h in sensitive.get("hits") or [] if len(h) > 2][:3],
             model_version=item.model_version,
         )
@@ -576,7 +568,7 @@ def shown(item: Advice | Suggestion) -> Shown:
         grade=item.grade,
         grade_label=str(Grade(item.grade).label),
         is_major=item.is_major,
-        kinds=_kind_labels(flag.kinds if flag else []),
+        kinds=kind_labels(flag.kinds if flag else ()),
         evidence=[h[2] for h in (flag.hits if flag else ())][:3],
         model_version=item.model_version,
     )
