@@ -24,7 +24,8 @@ def test_it_loads_an_organisation_with_every_role_and_a_catalogue(demo):
 
 def test_it_plays_messages_through_the_real_chain(demo):
     cases = list(Case.objects.order_by("year", "seq"))
-    assert len(cases) == 80
+    # The 80 messages, plus the demo live Q&A's unanswered question passed to the ledger.
+    assert len([c for c in cases if c.channel != "live"]) == 80
     states = {c.state for c in cases}
     assert {"archived", "handling"} <= states
     assert len(states) >= 5
@@ -41,7 +42,7 @@ def test_it_refuses_to_load_twice_and_the_command_says_so(demo, capsys):
         do_load_demo(messages=1)
     call_command("demo", "load")
     assert "already loaded" in capsys.readouterr().out
-    assert Case.objects.count() == 80
+    assert Case.objects.exclude(channel="live").count() == 80
 
 
 def test_it_prints_the_demo_logins(demo, capsys):
