@@ -6,7 +6,7 @@ HOST  ?= 127.0.0.1
 PORT  ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test venv migrate demo serve lint typecheck check messages clean
+.PHONY: run test venv migrate demo serve lint typecheck check messages clean deploy-check deploy-smoke bench
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -43,12 +43,26 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy wenzheng
 
+## make bench: the production benchmarks and fault tests on PostgreSQL (about 30 minutes at 10^6 cases;
+## writes bench/results/<date>.json and .md; restarts the local PostgreSQL once, see bench/README.md)
+bench: venv
+	$(PY) bench/run_all.py $(BENCH_ARGS)
+
 check: lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
 messages: venv
 	cd wenzheng && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+## make deploy-check: the production settings (check --deploy) and deploy/ files (nginx -t,
+## systemd-analyze verify, compose config, gunicorn); tools that are missing skip with the reason
+deploy-check: venv
+	$(PY) -m pytest -p no:xdist wenzheng/core/tests/test_deploy_settings.py wenzheng/core/tests/test_deploy_files.py
+
+## make deploy-smoke: run the whole production layout on this machine (PostgreSQL, Redis, nginx needed)
+deploy-smoke: venv
+	deploy/smoke.sh
 
 clean:
 	rm -rf $(VENV) var/test-*.sqlite3
