@@ -67,6 +67,29 @@ class SpecialReport:
     acknowledged: bool
 
 
+HOT_ISSUES = 5  # hot issues of the week in the digest
+
+
+@dataclass(frozen=True)
+class HotItem:
+    """A hot issue of the week (wenzheng.insight.hotspots): figures of the week's messages."""
+
+    rank: int
+    title: str  # masked
+    territory: str
+    place: str
+    size: int
+    writers: int
+    likes: int
+    heat: float
+    first: datetime
+    last: datetime
+    recent: int
+    previous: int
+    surging: bool
+    numbers: list[str]  # representative cases
+
+
 @dataclass
 class Digest:
     org_name: str
@@ -81,6 +104,7 @@ class Digest:
     groups: list[tuple[str, list[tuple[str, list[DigestItem]]]]]  # territory → unit → items
     by_territory: list[MetricRow]
     by_unit: list[MetricRow]
+    hot_issues: list[HotItem] = field(default_factory=list)
 
     @property
     def selected(self) -> list[DigestItem]:
@@ -249,7 +273,38 @@ def build_digest(org: OrgUnit, week: str, *, now: datetime | None = None) -> Dig
         groups=_group(chosen),
         by_territory=metrics_table(org, start, end, by="territory"),
         by_unit=metrics_table(org, start, end, by="unit"),
+        hot_issues=hot_issues_of(org, start, end),
     )
+
+
+def hot_issues_of(org: OrgUnit, start: date, end: date) -> list[HotItem]:
+    """The week's hottest issues: heat of the week's messages of each issue (docs/hotspots.md)."""
+    from wenzheng.insight.hotspots.selectors import top_issues
+
+    ranked = top_issues(org, start, end, limit=HOT_ISSUES)
+    reps = {r.issue.pk: r.issue.representatives[:3] for r in ranked}
+    numbers = dict(
+        Case.objects.filter(pk__in=[c for ids in reps.values() for c in ids]).values_list("pk", "number")
+    )
+    return [
+        HotItem(
+            rank=n,
+            title=mask_text(r.issue.title),
+            territory=r.issue.territory.name if r.issue.territory else NO_TERRITORY,
+            place=r.issue.place,
+            size=r.figures.size,
+            writers=r.figures.authors,
+            likes=r.figures.likes,
+            heat=r.heat.value,
+            first=r.figures.first_at,
+            last=r.figures.last_at,
+            recent=r.figures.recent,
+            previous=r.figures.previous,
+            surging=r.issue.surging,
+            numbers=[numbers[c] for c in reps[r.issue.pk] if c in numbers],
+        )
+        for n, r in enumerate(ranked, 1)
+    ]
 
 
 KIND_ORDER = {"important": 0, "representative": 1, "typical": 2}

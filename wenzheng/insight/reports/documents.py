@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wenzheng.accounts.models import OrgUnit
+from wenzheng.core.dbrouter import replica
 from wenzheng.insight.reports.bulletin import build_bulletin
 from wenzheng.insight.reports.digest import build_digest
 from wenzheng.insight.reports.feedback import build_feedback
@@ -53,6 +54,8 @@ def check_period(kind: str, period: str) -> str:
     return f"{first.year}-{first.month:02d}"
 
 
+# A past month or week, read only: from a replica when there is one (wenzheng/core/dbrouter.py).
+@replica()
 def render_report(kind: str, org: OrgUnit, period: str, *, now: datetime | None = None) -> Document:
     """Build and render one report. The caller has checked that the user may see ``org``."""
     period = check_period(kind, period)

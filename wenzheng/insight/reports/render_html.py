@@ -15,9 +15,11 @@ from wenzheng.insight.reports.digest import Digest
 from wenzheng.insight.reports.feedback import FeedbackReport
 from wenzheng.insight.reports.periods import cn_date, cn_datetime
 from wenzheng.insight.reports.render_pdf import (
+    HOT_HEADERS,
     KIND_LABELS,
     breakdown_cells,
     distribution_cells,
+    hot_issue_cells,
     stamp,
 )
 
@@ -62,6 +64,8 @@ def digest_html(d: Digest) -> bytes:
                 (territory, [(unit, [_entry(i) for i in items]) for unit, items in units])
                 for territory, units in d.groups
             ],
+            "hot_issues": hot_issue_cells(d),
+            "hot_headers": HOT_HEADERS,
             "by_territory": [distribution_cells(r, picked_t) for r in d.by_territory],
             "by_unit": [distribution_cells(r, picked_u) for r in d.by_unit],
         },

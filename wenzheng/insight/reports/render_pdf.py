@@ -188,7 +188,9 @@ def digest_pdf(d: Digest) -> bytes:
             for item in items:
                 n += 1
                 story.append(_entry(n, item))
-    story.append(_section(2, "留言分布"))
+    story.append(_section(2, "本周热点问题（同一地点同一问题的留言）"))
+    story.extend(hot_issue_flowables(d))
+    story.append(_section(3, "留言分布"))
     headers = ("属地", "收到", "受理", "办结", "摘编")
     picked_t = Counter(i.territory_key for i in d.selected)
     picked_u = Counter(i.unit_key for i in d.selected)
@@ -210,6 +212,32 @@ def digest_pdf(d: Digest) -> bytes:
         )
     )
     return build_pdf(story, title=f"{d.org_name}舆情信息周报 {d.period_label}", author=d.org_name)
+
+
+def hot_issue_cells(d: Digest) -> list[list[object]]:
+    return [
+        [
+            h.rank,
+            h.title,
+            f"{h.territory} {h.place}".strip(),
+            h.size,
+            h.writers,
+            h.likes,
+            f"{h.heat:.2f}",
+            f"{h.first:%m-%d}至{h.last:%m-%d}",
+            "、".join(h.numbers),
+        ]
+        for h in d.hot_issues
+    ]
+
+
+HOT_HEADERS = ("序号", "热点问题", "地点", "留言", "留言人", "点赞", "热度", "时间", "代表留言")
+
+
+def hot_issue_flowables(d: Digest) -> list[Flowable]:
+    if not d.hot_issues:
+        return [paragraph("本周无两件以上留言反映的同一问题。")]
+    return [grid(HOT_HEADERS, hot_issue_cells(d), (6, 24, 16, 7, 7, 7, 7, 12, 14))]
 
 
 def distribution_cells(row: MetricRow, picked: Counter[int]) -> list[object]:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from wenzheng.insight.reports.bulletin import Bulletin, LateItem
 from wenzheng.insight.reports.digest import Digest, DigestItem
-from wenzheng.insight.reports.render_pdf import RATE_HEADERS, SCORE_HEADERS, _decimal_pct, rate_cells
+from wenzheng.insight.reports.render_pdf import (
+    HOT_HEADERS,
+    RATE_HEADERS,
+    SCORE_HEADERS,
+    _decimal_pct,
+    hot_issue_cells,
+    rate_cells,
+)
 from wenzheng.lib.spreadsheet import Sheet, write_xlsx
 
 LIST_HEADERS = ("序号", "承办单位", "编号", "标题", "收到时间", "办结时限", "逾期工作日", "状态")
@@ -116,6 +123,7 @@ def digest_xlsx(d: Digest) -> bytes:
         ["收到留言", d.received],
         ["专报", len(d.specials)],
         ["入选留言", len(items)],
+        ["热点问题", len(d.hot_issues)],
     ]
     return write_xlsx(
         [
@@ -135,5 +143,6 @@ def digest_xlsx(d: Digest) -> bytes:
             Sheet(
                 "分单位", RATE_HEADERS, [rate_cells(r) for r in d.by_unit], column_widths=(28,) + (12,) * 7
             ),
+            Sheet("热点问题", HOT_HEADERS, hot_issue_cells(d), column_widths=(6, 40, 24, 8, 8, 8, 8, 16, 30)),
         ]
     )

@@ -83,7 +83,7 @@ def test_the_workbook_lists_the_same_selection_special_reports_first(world, ledg
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(render_report("digest.xlsx", world.city, WEEK, now=NOW).content))
-    assert book.sheetnames == ["周报摘要", "入选留言", "分属地", "分单位"]
+    assert book.sheetnames == ["周报摘要", "入选留言", "分属地", "分单位", "热点问题"]
     rows = list(book["入选留言"].iter_rows(min_row=2, values_only=True))
     numbers = [r[2] for r in rows]
     assert numbers[0] == ledger.alarming.number
