@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import statistics
@@ -32,34 +31,12 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wenzheng_dashbench"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import bench_url, pct, recreate_database, setup_django
+
 FIRST_DAY = date(2025, 1, 1)
 DAYS = 730
-
-
-def _admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.path.lstrip("/"), urlunsplit(parts._replace(path="/postgres"))
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name, admin = _admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    rank = max(1, math.ceil(len(ordered) * p / 100))  # nearest rank
-    return round(ordered[rank - 1], 1)
 
 
 def main() -> int:
@@ -72,20 +49,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    url = bench_url("wenzheng_dashbench")
     recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenzheng.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_django(url)
     from django.db import connection
-
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0, interactive=False)
 
     from wenzheng.accounts.models import OrgUnit, UnitKind
     from wenzheng.casework.models import Category

@@ -32,52 +32,20 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wenzheng_bench"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import (
+    LABELS,
+    PLACES,
+    REPLY_SENTENCES,
+    SENTENCES,
+    TOPICS,
+    bench_url,
+    recreate_database,
+    setup_django,
+    shown,
+)
 
-# Our own synthetic vocabulary (not the real export's text).
-PLACES = [
-    "东湖区",
-    "西城区",
-    "南岭区",
-    "北山县",
-    "滨江街道",
-    "桂园社区",
-    "新港镇",
-    "青石村",
-    "望月小区",
-    "环城路",
-]
-TOPICS = [
-    ("路灯", "夜间不亮，行人摔倒过好几次"),
-    ("噪音", "工地晚上十点以后还在施工，影响休息"),
-    ("招生", "孩子入学划片不清楚，咨询多次无果"),
-    ("供暖", "暖气温度一直达不到标准"),
-    ("停车", "小区门口占道停车严重，消防通道被堵"),
-    ("饮水", "自来水发黄，有异味"),
-    ("工资", "项目完工半年，工钱一直没有结清"),
-    ("公交", "线路调整后上下班换乘不便"),
-    ("垃圾", "垃圾站满了没人清运，气味很大"),
-    ("物业", "物业费上涨却不公示收支"),
-]
-LABELS = ["城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"]
-SENTENCES = [
-    "希望有关部门尽快核实处理。",
-    "这个问题已经持续了很长时间。",
-    "周边居民意见很大，多次反映没有结果。",
-    "请领导关注一下，谢谢！",
-    "附近还有老人和小孩，安全隐患很大。",
-    "之前打过热线，答复说会安排人员查看。",
-]
-REPLY_SENTENCES = [
-    "收到留言后，我单位高度重视，立即组织人员进行现场核查。",
-    "经调查，情况基本属实，已责成相关单位限期整改。",
-    "目前问题已经处理完毕，后续将加强日常巡查。",
-    "如有疑问，可拨打服务热线咨询。",
-    "感谢您对我们工作的关心和支持。",
-]
 HEADER = [
     "留言编号",
     "留言用户",
@@ -127,24 +95,6 @@ def write_rows(path: Path, count: int, replied: float, seed: int) -> None:
             )
 
 
-def recreate_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def shown(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}@{host}:{parts.port or 5432}"))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,21 +105,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    url = bench_url("wenzheng_bench")
     recreate_database(url)
-    # Settings read DATABASE_URL when Django starts: point them at the bench's own database.
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenzheng.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django(url)
     from django.core.management import call_command
     from django.db import connection, transaction
-
-    settings.DEBUG = False  # no query log: it would measure the logging
-    call_command("migrate", verbosity=0, interactive=False)
 
     from wenzheng.accounts.models import OrgUnit, UnitKind
     from wenzheng.casework.actions.imports import DEFAULT_BATCH_SIZE

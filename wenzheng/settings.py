@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -79,18 +80,29 @@ INSTALLED_APPS = [
     "wenzheng.insight.metrics",
     "wenzheng.insight.reports",
     "wenzheng.insight.problems",
+    "wenzheng.insight.hotspots",
+    "wenzheng.insight.replies",
     "wenzheng.notifications",
+    "wenzheng.participation",  # components: wenzheng.participation.registry.COMPONENTS
+    "wenzheng.participation.consultations",
+    "wenzheng.participation.polls",
+    "wenzheng.participation.live",
+    "wenzheng.participation.commitments",
+    "wenzheng.participation.observation",
     "wenzheng.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "wenzheng.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wenzheng.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -106,6 +118,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -184,6 +197,37 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Headers and CSP (docs/security.md). No inline script or style anywhere: scripts and styles are
+# static files, or carry the per-response nonce ({{ csp_nonce }}); no page may be framed.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Sessions end after this many minutes without a request (wenzheng.core.middleware).
+WENZHENG_STAFF_IDLE_MINUTES = env_int("WENZHENG_STAFF_IDLE_MINUTES", 30)
+WENZHENG_CITIZEN_IDLE_MINUTES = env_int("WENZHENG_CITIZEN_IDLE_MINUTES", 120)
+# Login throttling (wenzheng.accounts.login): failures of one login from one address, of one address.
+WENZHENG_LOGIN_FAILURES = env_int("WENZHENG_LOGIN_FAILURES", 5)
+WENZHENG_LOGIN_FAILURES_PER_IP = env_int("WENZHENG_LOGIN_FAILURES_PER_IP", 50)
+WENZHENG_LOGIN_WINDOW_MINUTES = env_int("WENZHENG_LOGIN_WINDOW_MINUTES", 15)
+WENZHENG_LOGIN_LOCK_MINUTES = env_int("WENZHENG_LOGIN_LOCK_MINUTES", 15)
+# Encryption at rest of citizens' phone numbers (wenzheng.core.crypto): comma-separated 32-byte
+# URL-safe base64 keys, the first encrypts; `wenzheng rotate-keys` moves rows to the first key.
+# Unset: a development key derived from SECRET_KEY, refused in production (wenzheng.E010).
+WENZHENG_FIELD_KEYS = env_list("WENZHENG_FIELD_KEYS", [])
+# Key of the blind indexes (HMAC) by which encrypted numbers are looked up; never rotated casually.
+WENZHENG_BLIND_INDEX_KEY = env_str("WENZHENG_BLIND_INDEX_KEY", "")
 
 # --- wenzheng -------------------------------------------------------------------------------
 # Case numbers: placeholders {prefix} (the organisation's case prefix), {year} and {seq}.
@@ -269,3 +313,60 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("WENZHENG_LOG_LEVEL", "INFO")},
 }
+
+# --- Production (deploy/, docs/deploy.md, docs/scale.md) --------------------------------------
+# TLS ends at nginx, which overwrites X-Forwarded-Proto and X-Forwarded-For; gunicorn listens only
+# where nginx reaches it (loopback or the compose network), so Django may believe them. With
+# DJANGO_DEBUG=0 the HTTPS protections `wenzheng check --deploy` asks for are on; each can be tuned.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # The preload token lets anyone submit the domain to browsers' built-in HTTPS-only lists, which
+    # is hard to undo: an operator opts in (deploy/wenzheng.env.example does, with the reason).
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+    # Static names carry a hash of their content, so nginx lets browsers cache them for a year
+    # and an upgrade is seen at once (`wenzheng collectstatic` writes the manifest).
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+
+# Persistent connections (DB_CONN_MAX_AGE) are checked before reuse, so a database restart costs
+# one reconnect instead of an error page. Behind pgbouncer in transaction mode, server-side cursors
+# (QuerySet.iterator on PostgreSQL) do not survive between transactions: DATABASE_PGBOUNCER=1.
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+# Read replicas (wenzheng/core/dbrouter.py): replica1, replica2, … read only by code that asks.
+# Under the test runner they mirror the test database instead of needing one of their own.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)),
+        "TEST": {"MIRROR": "default"},
+    }
+WENZHENG_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+if DATABASE_URL:
+    for _alias in DATABASES:
+        DATABASES[_alias]["CONN_HEALTH_CHECKS"] = True
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
+DATABASE_ROUTERS = ["wenzheng.core.dbrouter.ReplicaRouter"]
+
+# Installations (or test runs) sharing one Redis keep apart by name: the queue's and the cache's.
+WENZHENG_REDIS_PREFIX = env_str("WENZHENG_REDIS_PREFIX", "wenzheng")
+# Nothing reads a job's return value. Kept, huey would store each one in Redis for ever (about a
+# million a day at 10^5 messages a day), and the queue's Redis, which must not evict, fills up.
+if HUEY["huey_class"] == "huey.PriorityRedisHuey":
+    HUEY["name"] = WENZHENG_REDIS_PREFIX
+    HUEY["results"] = False
+
+# WENZHENG_CACHE=redis://host:6379/1: rate limits and lock-outs shared by every web process
+# without a database write per hit (the "db" cache above also works, on the primary).
+if env_str("WENZHENG_CACHE", "").startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("WENZHENG_CACHE", ""),
+            "KEY_PREFIX": WENZHENG_REDIS_PREFIX,
+        }
+    }

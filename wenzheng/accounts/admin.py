@@ -1,8 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import Mailbox, Membership, OrgUnit, User
+from wenzheng.lib.masking import mask_phone
+from wenzheng.lib.phones import phone_key
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,10 +28,21 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "phone", "email", "is_staff", "is_active"]
-    search_fields = ["username", "full_name", "phone", "email"]
+    list_display = ["username", "full_name", "masked_phone", "email", "is_staff", "is_active"]
+    # The phone is encrypted: a search term is also matched, whole, against its blind index.
+    search_fields = ["username", "full_name", "email"]
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Contact"), {"fields": ["full_name", "phone"]}))  # type: ignore[misc]
     inlines = [MembershipInline]
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, user: User) -> str:
+        return mask_phone(user.phone)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[User], search_term: str) -> Any:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if phone_key(search_term):
+            results = results | queryset.filter(User.phone_lookup(search_term))
+        return results, may_have_duplicates
 
 
 @admin.register(Membership)

@@ -24,7 +24,7 @@ class PhoneOrEmailBackend(ModelBackend):
         login = username.strip()
         if not login:
             return None
-        query = Q(email__iexact=login) if "@" in login else Q(phone=login)
+        query = Q(email__iexact=login) if "@" in login else User.phone_lookup(login)
         user = User.objects.filter(query).order_by("pk").first()
         if user is None:
             User().set_password(password)  # same work as a real check: no timing hint that the login exists

@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.roles import Role
+from wenzheng.core import crypto
+from wenzheng.core.fields import BlindIndexField, EncryptedCharField
 
 
 class UnitKind(models.TextChoices):
@@ -131,19 +133,28 @@ class User(AbstractUser):
     """A staff member or a registered citizen. Staff are users with memberships."""
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Encrypted at rest; login by phone and uniqueness go through the blind index (core/crypto.py).
+    phone = EncryptedCharField(_("mobile phone"), max_length=20, blank=True)
+    phone_index = BlindIndexField(_("mobile phone (blind index)"), source="phone", normalise="phone")
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"),
+            models.UniqueConstraint(
+                fields=["phone_index"], condition=~Q(phone_index=""), name="user_phone_index_unique"
+            ),
             # Citizens log in with their email: one account per address, whatever its case.
             models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique"),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @classmethod
+    def phone_lookup(cls, phone: str) -> Q:
+        """The condition that finds the users with this mobile number, however it is written."""
+        return Q(phone_index=crypto.blind_index(phone, normalise="phone")) & ~Q(phone_index="")
 
 
 class Membership(models.Model):

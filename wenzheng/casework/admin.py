@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from wenzheng.casework.contact_log import do_log_contact_access
 from wenzheng.casework.models import (
     AssignmentLetter,
     Attachment,
@@ -17,6 +18,8 @@ from wenzheng.casework.models import (
     CaseLink,
     Category,
     CoHandling,
+    ContactAccess,
+    ContactAccessPlace,
     DispatchRule,
     Extension,
     FollowUp,
@@ -74,6 +77,27 @@ class CaseAdmin(ReadOnlyAdmin):
     date_hierarchy = "received_at"
     show_full_result_count = False  # a COUNT(*) over 10^7 rows on every page is not free
     inlines = [CoHandlingInline, ClockInline, EventInline]
+    exclude = ["contact_phone_index"]
+
+    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> Any:
+        # The read-only page shows the contact details unmasked: it goes into the access log.
+        response = super().change_view(request, object_id, *args, **kwargs)
+        case = Case.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if case is not None and getattr(response, "status_code", 200) == 200:
+            do_log_contact_access(
+                [case], acting_user=request.user, place=ContactAccessPlace.ADMIN, path=request.get_full_path()
+            )
+        return response
+
+
+@admin.register(ContactAccess)
+class ContactAccessAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user_label", "case", "fields", "place", "path"]
+    list_filter = ["place"]
+    search_fields = ["user_label", "case__number"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    list_select_related = ["case"]
 
 
 @admin.register(CaseEvent)

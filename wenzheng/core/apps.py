@@ -8,4 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from wenzheng.core import checks  # noqa: F401  (registers the system checks)
+        from wenzheng.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            deploy_checks,  # noqa: F401  (registers the deployment checks)
+            middleware,  # noqa: F401  (connects the idle clock to user_logged_in)
+        )

@@ -37,6 +37,7 @@ from wenzheng.demo.content import (
     generate_messages,
     place_refs,
 )
+from wenzheng.insight.replies.demo import do_load_demo_templates
 from wenzheng.lib.workdays import DEFAULT_CALENDAR
 
 CITY_CODE = "QL"
@@ -366,6 +367,7 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
     _dispatch_catalogue(city)
     do_apply_preset(city, "chenzhou")
     _reply_templates(city)
+    do_load_demo_templates(city)  # reply templates per category and outcome (insight.replies)
     categories = {c.full_name: c for c in Category.objects.filter(level=3)}
     rng = random.Random(seed)
     now = clock.now()
@@ -392,7 +394,42 @@ def do_load_demo(*, messages: int = 300, days: int = 180, seed: int = 2026) -> d
     from wenzheng.insight.metrics.rollup import rebuild
 
     rebuild(city)
+    _load_participation(units, citizens, now=now, password_hash=password_hash)
+    _load_live_commitments_observation(units, citizens, now=now)
+    _load_hot_issues(city, now=now)
     return {"units": len(units), "users": User.objects.count(), "cases": Case.objects.count()}
+
+
+def _load_hot_issues(city: OrgUnit, *, now: datetime) -> None:
+    """Group the demo ledger's messages into hot issues (the nightly job does it from then on)."""
+    from wenzheng.insight.hotspots.actions import do_rebuild_issues
+
+    do_rebuild_issues(city, now=now)
+
+
+def _load_participation(
+    units: dict[str, OrgUnit], citizens: list[User], *, now: datetime, password_hash: str
+) -> None:
+    """Consultations and polls (wenzheng/participation/demo.py), organised by demo staff."""
+    from wenzheng.participation.demo import do_load_participation_demo
+
+    staff = {u.username: u for u in User.objects.filter(username__in=[s.username for s in DEMO_USERS])}
+    do_load_participation_demo(units, citizens, staff, now=now, password_hash=password_hash)
+
+
+def _load_live_commitments_observation(
+    units: dict[str, OrgUnit], citizens: list[User], *, now: datetime
+) -> None:
+    """Live Q&A sessions (scheduled, live, ended), a leader's reports and commitments, and last
+    month's published observation figures (each app's demo.py), played through their actions."""
+    from wenzheng.participation.commitments.demo import do_load_commitments_demo
+    from wenzheng.participation.live.demo import do_load_live_demo
+    from wenzheng.participation.observation.demo import do_load_observation_demo
+
+    staff = {u.username: u for u in User.objects.filter(username__in=[s.username for s in DEMO_USERS])}
+    do_load_live_demo(units, citizens, staff, now=now)
+    do_load_commitments_demo(units, staff, now=now)
+    do_load_observation_demo(units[CITY_CODE], staff, now=now)
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:

@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from wenzheng.casework.models import Case
 from wenzheng.casework.workflow import State
+from wenzheng.core.crypto import blind_index
+from wenzheng.lib.phones import phone_key
 
 if TYPE_CHECKING:
     # Typing only: django-stubs' helper for querysets carrying .annotate() fields.
@@ -190,29 +192,6 @@ def _similarity_text(subject: str, body_head: str) -> str:
     return f"{subject}\n{body_head}"[:TEXT_LIMIT]
 
 
-def phone_key(phone: str) -> str:
-    """The digits of a phone number without the +86/0086 country prefix, for comparison."""
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) >= 11:
-            return digits[len(prefix) :]
-    return digits
-
-
-def _phone_variants(phone: str) -> list[str]:
-    """Spellings the ledger may hold for one number; matched with IN so the index still serves.
-
-    Receiving stores the number as typed, so "138 0013 8000" and "13800138000" would not meet on
-    equality alone.
-    """
-    key = phone_key(phone)
-    variants = {phone.strip(), key, f"+86{key}", f"+86 {key}", f"0086{key}"}
-    if len(key) == 11:
-        variants.add(f"{key[:3]} {key[3:7]} {key[7:]}")
-        variants.add(f"{key[:3]}-{key[3:7]}-{key[7:]}")
-    return sorted(v for v in variants if v)
-
-
 # --- Candidates ---------------------------------------------------------------------------------
 
 
@@ -254,10 +233,10 @@ def _candidate_querysets(case: Case, window_days: int) -> Iterable[QuerySet[_Fet
     window = timedelta(days=window_days)
     since, until = anchor - window, anchor + window
     if phone_key(case.contact_phone):
-        # Served by the (org, contact_phone, -received_at) index on Case.
-        yield _base(case, since, until).filter(contact_phone__in=_phone_variants(case.contact_phone))[
-            :PHONE_LIMIT
-        ]
+        # The phone is encrypted; its blind index is the HMAC of phone_key(), so every spelling of
+        # one number meets on equality. Served by the (org, contact_phone_index, -received_at) index.
+        index = blind_index(case.contact_phone, normalise="phone")
+        yield _base(case, since, until).filter(contact_phone_index=index)[:PHONE_LIMIT]
     if case.citizen_id is not None:
         yield _base(case, since, until).filter(citizen_id=case.citizen_id)[:CITIZEN_LIMIT]
     # Two queries rather than one OR: each then walks its own (column, -received_at) index in order

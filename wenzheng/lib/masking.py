@@ -87,6 +87,7 @@ Common contract
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 __all__ = [
@@ -103,7 +104,12 @@ _STAR = "*"
 
 # Full-width ASCII (U+FF01-U+FF5E) and the ideographic space map one-to-one onto ASCII, so
 # detection can run on a translated copy while indices still line up with the original text.
-_FULLWIDTH = str.maketrans({**{0xFF01 + i: 0x21 + i for i in range(94)}, 0x3000: 0x20})
+# So does every other decimal digit (Arabic-Indic, mathematical bold 𝟏𝟑𝟗 …): fuzzing found
+# "1391234567𝟖" left unmasked, and a number in fancy digits is still the citizen's number.
+_OTHER_DIGITS = {
+    cp: 0x30 + unicodedata.decimal(chr(cp)) for cp in range(0x80, 0x20000) if chr(cp).isdecimal()
+}
+_FULLWIDTH = str.maketrans({**_OTHER_DIGITS, **{0xFF01 + i: 0x21 + i for i in range(94)}, 0x3000: 0x20})
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_CJK_RE = re.compile(f"[{_CJK}]")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.casework.models import Case
+from wenzheng.core.fields import EncryptedCharField
 from wenzheng.lib.masking import mask_email, mask_phone
 from wenzheng.notifications.kinds import Channel, Kind
 
@@ -69,7 +70,8 @@ class Delivery(models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    to_address = models.CharField(_("address"), max_length=254)
+    # A citizen's phone number or email address: encrypted at rest (wenzheng/core/crypto.py).
+    to_address = EncryptedCharField(_("address"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("body"))
     status = models.CharField(

@@ -217,7 +217,10 @@ class RegisterForm(forms.Form):
         phone = normalise_phone(value)
         if not MOBILE.match(phone):
             raise ValidationError(_("Enter an 11-digit mainland mobile number or an email address."))
-        if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
+        if (
+            User.objects.filter(User.phone_lookup(phone)).exists()
+            or User.objects.filter(username=phone).exists()
+        ):
             raise ValidationError(_("An account with this number exists already; log in instead."))
         return phone
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from wenzheng.accounts.login import ThrottledAuthenticationForm
 from wenzheng.portal.views import accounts, pages, track, unsubscribe, write
 
 app_name = "portal"
@@ -19,7 +20,11 @@ urlpatterns = [
     path("accounts/register/", accounts.register, name="register"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="portal/login.html", next_page="portal:my"),
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html",
+            next_page="portal:my",
+            authentication_form=ThrottledAuthenticationForm,
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="portal:home"), name="logout"),

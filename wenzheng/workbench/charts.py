@@ -64,7 +64,7 @@ def _frame(width: int, height: int, title: str, desc: str, body: str) -> SafeStr
     uid = f"chart{next(_ids)}"
     return mark_safe(  # noqa: S308 - every text above and here is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{uid}-t {uid}-d" {FONT}>'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
         f"{body}</svg>"

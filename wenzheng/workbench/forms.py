@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import TERRITORIAL_KINDS, OrgUnit
-from wenzheng.casework.models import Case, Category, Grade, ReplyTemplate, Satisfaction
+from wenzheng.casework.models import Case, Category, Grade, ReplyOutcome, ReplyTemplate, Satisfaction
 from wenzheng.casework.models.case import Channel, FollowUpMethod
 from wenzheng.casework.selectors import get_dispatch_proposal
 from wenzheng.casework.workflow import State
+from wenzheng.core.uploads import upload_message
+from wenzheng.lib.uploads import check_uploads, describe_upload
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -173,9 +175,14 @@ class MultipleFileField(forms.FileField):
 
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_RESULT_FILES = 10
 
 
 class DraftReplyForm(CaseForm):
+    # Not stored: choosing the outcome puts its templates first (wenzheng.insight.replies).
+    outcome = forms.ChoiceField(
+        label=_("Outcome of the handling"), choices=[("", "—"), *ReplyOutcome.choices], required=False
+    )
     template = forms.ModelChoiceField(
         label=_("Start from a template"), queryset=ReplyTemplate.objects.none(), required=False
     )
@@ -183,15 +190,19 @@ class DraftReplyForm(CaseForm):
     attachments = MultipleFileField(label=_("Written result (files)"), required=False)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from wenzheng.insight.replies.selectors import reply_template_queryset
+
         super().__init__(*args, case=case, **kwargs)
-        templates = ReplyTemplate.objects.filter(org=case.org, is_active=True)
-        if case.category_id:
-            templates = (
-                templates.filter(category__in=[None, *case.category.lineage()])
-                if case.category
-                else templates
-            )
-        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+        outcome = self.data.get("outcome") if self.is_bound else None
+        self.fields["template"].queryset = reply_template_queryset(case, outcome)  # type: ignore[attr-defined]
+        self.fields["outcome"].widget.attrs.update(
+            {
+                "hx-get": reverse("workbench:reply_template_options", args=[case.number]),
+                "hx-target": "#id_template",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
         draft = case.replies.order_by("-drafted_at").first()
         if draft is not None and not self.is_bound:
             self.fields["body"].initial = draft.body
@@ -201,6 +212,17 @@ class DraftReplyForm(CaseForm):
         for upload in files:
             if upload.size > MAX_ATTACHMENT_BYTES:
                 raise ValidationError(_("A file may be at most 20 MB."))
+        # The same checks as citizens' files: the type is read from the content (magic number) and
+        # must match the name; the written result is a scan or a PDF, published to the citizen.
+        problems = check_uploads(
+            [describe_upload(upload) for upload in files],
+            max_files=MAX_RESULT_FILES,
+            max_bytes=MAX_ATTACHMENT_BYTES,
+        )
+        if problems:
+            raise ValidationError(
+                [upload_message(p.code, p.name, max_files=MAX_RESULT_FILES) for p in problems]
+            )
         return files
 
 

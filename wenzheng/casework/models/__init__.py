@@ -14,6 +14,7 @@ from wenzheng.casework.models.case import (
     Satisfaction,
 )
 from wenzheng.casework.models.category import Category, DispatchRule
+from wenzheng.casework.models.contact_access import ContactAccess, ContactAccessPlace
 from wenzheng.casework.models.event import CaseEvent
 from wenzheng.casework.models.letters import AssignmentLetter
 from wenzheng.casework.models.sla import CalendarOverride, CaseClock, ClockKind, SlaClockRule, SlaPolicy
@@ -32,6 +33,8 @@ __all__ = [
     "Channel",
     "ClockKind",
     "CoHandling",
+    "ContactAccess",
+    "ContactAccessPlace",
     "DispatchRule",
     "Extension",
     "ExtensionStatus",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wenzheng.accounts.models import Mailbox, OrgUnit
 from wenzheng.casework.models.category import Category
 from wenzheng.casework.workflow import State
+from wenzheng.core.fields import BlindIndexField, EncryptedCharField
 
 
 class Channel(models.TextChoices):
@@ -22,6 +23,7 @@ class Channel(models.TextChoices):
     BOARD = "board", _("External message board")
     OPEN311 = "open311", _("Open311")
     API = "api", _("Partner API")
+    LIVE = "live", _("Live Q&A")
 
 
 class Grade(models.TextChoices):
@@ -91,7 +93,11 @@ class Case(models.Model):
         related_name="cases",
     )
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # Encrypted at rest; found by its blind index (wenzheng/core/crypto.py, docs/security.md).
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone_index = BlindIndexField(
+        _("contact phone (blind index)"), source="contact_phone", normalise="phone"
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     query_code_hash = models.CharField(
         _("query code (keyed hash)"), max_length=64, blank=True, editable=False
@@ -219,7 +225,9 @@ class Case(models.Model):
                 fields=["merged_into"], name="case_merged_into", condition=Q(merged_into__isnull=False)
             ),
             # Duplicate detection: the same caller, and what arrived around the same time.
-            models.Index(fields=["org", "contact_phone", "-received_at"], name="case_org_phone_recv"),
+            models.Index(
+                fields=["org", "contact_phone_index", "-received_at"], name="case_org_phoneidx_recv"
+            ),
             models.Index(fields=["org", "-received_at", "-id"], name="case_org_recv"),
         ]
 

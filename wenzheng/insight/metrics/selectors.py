@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.models import OrgUnit
 from wenzheng.casework.models import Case, Category
+from wenzheng.core.dbrouter import replica
 from wenzheng.insight.metrics.models import (
     CLAIM_BUCKET_FIELDS,
     COUNT_FIELDS,
@@ -192,6 +193,7 @@ def labels_for(by: str, keys: Iterable[int]) -> dict[int, str]:
     return names
 
 
+@replica()  # rollups refreshed by jobs: a replica's lag of seconds does not show
 def metrics_table(
     org: OrgUnit,
     start: date,
@@ -241,6 +243,7 @@ def _f(value: int | None) -> float | None:
     return None if value is None else float(value)
 
 
+@replica()
 def metrics_total(
     org: OrgUnit,
     start: date,
@@ -281,6 +284,7 @@ def _periods(start: date, end: date, step: Step) -> list[date]:
     return out
 
 
+@replica()
 def metrics_series(
     org: OrgUnit,
     start: date,

@@ -203,7 +203,7 @@ def test_it_registers_and_logs_in_with_a_phone_or_an_email(world):
         {"login": "139 0000 1111", "password1": "qinglan-2026!", "password2": "qinglan-2026!"},
     )
     assert response.status_code == 302
-    assert User.objects.get(phone="13900001111")
+    assert User.objects.get(User.phone_lookup("13900001111"))
     client.post(reverse("portal:logout"))
     assert client.login(username="13900001111", password="qinglan-2026!")
     other = Client()

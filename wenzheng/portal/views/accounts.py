@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -22,7 +24,9 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 user = User(
-                    username=value,
+                    # A mobile number is not the user name: user names are stored in clear, phones
+                    # encrypted. The citizen logs in with the number (PhoneOrEmailBackend).
+                    username=value if is_email else f"m-{secrets.token_hex(8)}",
                     email=value if is_email else "",
                     phone="" if is_email else value,
                     full_name=form.cleaned_data["full_name"],

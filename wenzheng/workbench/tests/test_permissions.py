@@ -77,6 +77,14 @@ def urls(world: World, case, letter) -> list[Url]:
         Url("home", reverse("workbench:home"), staff),
         Url("case", reverse("workbench:case", args=[case.number]), STAFF_A),
         Url("reply_template", reverse("workbench:reply_template", args=[case.number]), STAFF_A),
+        Url("reply_similar", reverse("workbench:reply_similar", args=[case.number]), STAFF_A),
+        Url("reply_check", reverse("workbench:reply_check", args=[case.number]), STAFF_A, method="post"),
+        Url("reply_review_check", reverse("workbench:reply_review_check", args=[case.number]), STAFF_A),
+        Url(
+            "reply_template_options",
+            reverse("workbench:reply_template_options", args=[case.number]) + "?outcome=resolved",
+            STAFF_A,
+        ),
         Url(
             "proposal",
             reverse("workbench:proposal", args=[case.number]) + f"?category={world.leaf.pk}",
@@ -121,6 +129,14 @@ def urls(world: World, case, letter) -> list[Url]:
         Url("search", reverse("workbench:search") + "?q=", staff),
         Url("export", reverse("workbench:search_export") + "?q=", staff),
         Url("missing case", reverse("workbench:case", args=["WZ-1999-000001"]), set()),
+        Url("contact_log", reverse("workbench:contact_log"), {"supervisor", "admin", "other_dispatcher"}),
+        Url("inbox", reverse("workbench:inbox"), staff),
+        Url(
+            "dashboard_cases",
+            reverse("workbench:dashboard_cases") + "?metric=received",
+            {"supervisor", "analyst", "admin", "other_dispatcher"},
+        ),
+        Url("problem_new", reverse("workbench:problem_new"), {"supervisor", "other_dispatcher"}),
     ]
     items += [
         Url(
@@ -133,7 +149,133 @@ def urls(world: World, case, letter) -> list[Url]:
     items += [
         Url(f"queue {key}", reverse("workbench:queue", args=[key]), queue_allowed(key)) for key in QUEUES
     ]
+    items += live_urls(world, staff)
+    items += participation_urls(world)
+    items += hotspot_urls(world, case)
     return items
+
+
+def hotspot_urls(world: World, case) -> list[Url]:
+    """A hot issue of the city holding the scene's case: supervisors, analysts and administrators
+    of the city read it; the other city's supervisor sees the list of their own ledger only."""
+    from wenzheng.core import clock
+    from wenzheng.insight.hotspots.models import HotIssue, IssueMembership
+
+    issue = HotIssue.objects.filter(org=world.city).first()
+    if issue is None:
+        now = clock.now()
+        issue = HotIssue.objects.create(
+            org=world.city,
+            title="甲区小区电梯故障",
+            size=1,
+            first_at=now,
+            last_at=now,
+            created_at=now,
+            computed_at=now,
+        )
+        IssueMembership.objects.create(
+            issue=issue, case=case, org=world.city, received_at=case.received_at, joined_at=now
+        )
+    readers = {"supervisor", "analyst", "admin"}
+    return [
+        Url("hotspots", reverse("workbench:hotspots"), readers | {"other_dispatcher"}),
+        Url("hotspot", reverse("workbench:hotspot", args=[issue.pk]), readers),
+    ]
+
+
+def participation_urls(world: World) -> list[Url]:
+    """Consultations and polls organised by district A (open and draft): administrators and the
+    organiser unit's liaison/leader manage, supervisors and analysts of the jurisdiction read."""
+    from wenzheng.participation.conftest import make_citizen, open_consultation, running_poll
+    from wenzheng.participation.consultations.actions import do_comment
+    from wenzheng.participation.consultations.models import Comment, Consultation
+    from wenzheng.participation.polls.models import Poll
+
+    consultation = Consultation.objects.filter(status="published").first() or open_consultation(world)
+    draft = Consultation.objects.filter(status="draft").first() or open_consultation(world, publish=False)
+    if not Comment.objects.exists():
+        do_comment(consultation, acting_user=make_citizen(900), body="建议")
+    poll = Poll.objects.filter(status="published").first() or running_poll(world)
+    draft_poll = Poll.objects.filter(status="draft").first() or running_poll(
+        world, publish=False, title="草稿"
+    )
+    # other_dispatcher is a supervisor elsewhere: sees the (empty) list of their own jurisdiction.
+    listed = {"admin", "supervisor", "analyst", "a_liaison", "a_leader", "b_liaison", "b_leader"}
+    listed |= {"housing_liaison", "other_dispatcher"}
+    organisers = {"admin", "a_liaison", "a_leader", "b_liaison", "b_leader", "housing_liaison"}
+    sees = {"admin", "supervisor", "analyst", "a_liaison", "a_leader"}
+    manages = {"admin", "a_liaison", "a_leader"}
+    c, p = consultation.pk, poll.pk
+    return [
+        Url("consultations", reverse("workbench:consultations:index"), listed),
+        Url("consultation new", reverse("workbench:consultations:new"), organisers),
+        Url("consultation", reverse("workbench:consultations:detail", args=[c]), sees),
+        Url("consultation edit", reverse("workbench:consultations:edit", args=[draft.pk]), manages),
+        Url("consultation moderation", reverse("workbench:consultations:moderation", args=[c]), sees),
+        Url("consultation response", reverse("workbench:consultations:response", args=[c]), sees),
+        Url("consultation missing", reverse("workbench:consultations:detail", args=[c + 1000]), set()),
+        Url("polls", reverse("workbench:polls:index"), listed),
+        Url("poll new", reverse("workbench:polls:new"), organisers),
+        Url("poll", reverse("workbench:polls:detail", args=[p]), sees),
+        Url("poll edit", reverse("workbench:polls:edit", args=[draft_poll.pk]), manages),
+        Url("poll missing", reverse("workbench:polls:detail", args=[p + 1000]), set()),
+    ]
+
+
+def live_urls(world: World, staff: set[str]) -> list[Url]:
+    """Live Q&A: a session hosted by the intake centre with district A and housing taking part,
+    moderated by the intake operator (POST-only actions: wenzheng/participation/live/tests)."""
+    from wenzheng.participation.live.models import LiveSession
+    from wenzheng.participation.live.tests.conftest import schedule
+
+    session = LiveSession.objects.first() or schedule(world)
+    sees = {"admin", "supervisor", "analyst", "intake", "a_liaison", "a_handler", "a_leader"}
+    sees |= {"housing_liaison"}
+    unit_staff = {"a_liaison", "a_handler", "a_leader", "b_liaison", "b_handler", "b_leader"}
+    unit_staff |= {"housing_liaison"}
+    organisers = {"admin", "a_liaison", "a_leader", "b_liaison", "b_leader", "housing_liaison"}
+    return [
+        Url("live index", reverse("workbench:live:index"), staff),
+        Url("live new", reverse("workbench:live:new"), organisers),
+        Url("live session", reverse("workbench:live:session", args=[session.pk]), sees),
+        Url("live edit", reverse("workbench:live:edit", args=[session.pk]), {"admin"}),
+        Url("live activity", reverse("workbench:live:activity", args=[session.pk]), sees),
+        Url("live desk", reverse("workbench:live:desk"), unit_staff),
+        Url("live desk activity", reverse("workbench:live:desk_activity"), unit_staff),
+        Url("live missing session", reverse("workbench:live:session", args=[session.pk + 1000]), set()),
+        *commitments_and_observation_urls(world, staff),
+    ]
+
+
+def commitments_and_observation_urls(world: World, staff: set[str]) -> list[Url]:
+    """A draft report and commitment of district A (written by its leader); observation previews."""
+    from datetime import timedelta
+
+    from wenzheng.core import clock
+    from wenzheng.participation.commitments import actions as commitments
+    from wenzheng.participation.commitments.models import Commitment, WorkReport
+
+    today = clock.now().astimezone(clock.local_tz()).date()
+    report = WorkReport.objects.first() or commitments.do_create_report(
+        world.district_a, acting_user=world.a_leader, period=today, title="甲区月报", body="正文"
+    )
+    promise = Commitment.objects.first() or commitments.do_create_commitment(
+        world.district_a, acting_user=world.a_leader, title="甲区承诺", target_date=today + timedelta(days=30)
+    )
+    readers_a = {"admin", "supervisor", "analyst", "a_liaison", "a_leader"}
+    leaders = {"admin", "a_leader", "b_leader"}
+    return [
+        Url("commitments index", reverse("workbench:commitments:index"), staff),
+        Url("report new", reverse("workbench:commitments:report_new"), leaders),
+        Url("commitment new", reverse("workbench:commitments:commitment_new"), leaders),
+        Url("report", reverse("workbench:commitments:report", args=[report.pk]), readers_a),
+        Url("commitment", reverse("workbench:commitments:commitment", args=[promise.pk]), readers_a),
+        Url(
+            "observation",
+            reverse("workbench:observation:index"),
+            {"supervisor", "analyst", "admin", "other_dispatcher"},
+        ),
+    ]
 
 
 def body_text(response) -> str:

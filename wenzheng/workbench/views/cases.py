@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from wenzheng.accounts.models import OrgUnit
 from wenzheng.casework.access import access_case_by_number, available_actions, can_see_contact
-from wenzheng.casework.models import Case, CaseLink, Category, ReplyTemplate
+from wenzheng.casework.contact_log import do_log_contact_access
+from wenzheng.casework.models import Case, CaseLink, Category, ContactAccessPlace, ReplyTemplate
 from wenzheng.casework.selectors import get_case_events, get_dispatch_proposal
 from wenzheng.casework.sla import clock_statuses
 from wenzheng.casework.workflow import State
@@ -58,6 +59,10 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None 
             }
         )
     sees_contact = can_see_contact(request.user, case)
+    if sees_contact:
+        do_log_contact_access(
+            [case], acting_user=request.user, place=ContactAccessPlace.PAGE, path=request.get_full_path()
+        )
     contact = {
         "name": case.contact_name if sees_contact else mask_name(case.contact_name),
         "phone": case.contact_phone if sees_contact else mask_phone(case.contact_phone),

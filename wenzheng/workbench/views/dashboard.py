@@ -24,6 +24,7 @@ from wenzheng.accounts.roles import Role
 from wenzheng.casework.access import visible_cases
 from wenzheng.casework.models import Category
 from wenzheng.core import clock
+from wenzheng.core.dbrouter import read_alias
 from wenzheng.core.pagination import keyset_page
 from wenzheng.insight.metrics.selectors import (
     DIMENSIONS,
@@ -325,7 +326,7 @@ def dashboard_cases(request: HttpRequest) -> HttpResponse:
     behind = cases_behind(
         f.org, data["metric"], f.start, f.end, by=by, key=key if by else None, **f.selector_kwargs()
     )
-    qs = visible_cases(request.user).filter(pk__in=behind.values("pk"))
+    qs = visible_cases(request.user).filter(pk__in=behind.values("pk")).using(read_alias())
     page = keyset_page(qs.select_related("lead_unit", "category", "territory"), request.GET.get("cursor"))
     params = request.GET.copy()
     params.pop("cursor", None)

@@ -107,11 +107,20 @@ def _respond(request: HttpRequest, outcome: Outcome) -> HttpResponse:
 
 
 def _org_case(key: ApiKey, number: str) -> Case:
-    """The case of the key's organisation, or NotFound (a number of another ledger looks missing)."""
+    """A case this partner sent, or NotFound.
+
+    Case numbers are sequential, so anyone can guess the next one: a number of another channel,
+    another partner or another ledger answers exactly like a number that does not exist, and the
+    partner can neither read its progress nor add to it.
+    """
     number = (number or "").strip().upper()
     if not number or len(number) > NUMBER_MAX or "\x00" in number:
         raise NotFound()
-    case = Case.objects.select_related("lead_unit").filter(org=key.org, number=number).first()
+    case = (
+        Case.objects.select_related("lead_unit")
+        .filter(org=key.org, channel=key.channel, source=key.source, number=number)
+        .first()
+    )
     if case is None:
         raise NotFound()
     return case
@@ -246,7 +255,7 @@ def create_message(
     auth=ApiKeyAuth("messages:read"),
     response={200: MessageOut, **_errors(401, 403, 404, 422, 429)},
     operation_id="get_message",
-    summary="Progress of a message of the key's organisation",
+    summary="Progress of a message this partner sent",
     tags=["messages"],
 )
 def get_message(request: HttpRequest, number: CaseNumber) -> MessageOut:

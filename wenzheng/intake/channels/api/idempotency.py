@@ -7,9 +7,11 @@ For one key (per API key):
   exactly one of several racing requests in, whatever the database;
 - when it succeeds, its status and JSON body are stored and the record is ``done``; a later request
   with the same method, path and body gets them back with ``Idempotent-Replayed: true``;
-- a request while the first is still running gets 409, one with another body 422;
-- when the first request fails (an error response or an exception), its record is deleted, so the
-  partner may correct the request or simply retry.
+- the record is written in the same transaction as the work, so a request while the first is
+  still running waits for it and then gets its answer (a record found "in flight" — left by an
+  older version — gets 409); one with another body gets 422;
+- when the first request fails (an error response, an exception, or its process dies), its record
+  goes with it, so the partner may correct the request or simply retry.
 Records older than 24 hours may be purged (``wenzheng apikey purge-idempotency``); after that a key
 can be used again.
 
@@ -133,30 +135,32 @@ def run_idempotent(
     if not key:
         return handle()
     digest = request_hash(request)
-    try:
-        # A savepoint, so that the failed insert does not break an enclosing transaction (PostgreSQL).
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                api_key=api_key,
-                key=key,
-                request_hash=digest,
-                state=IdempotencyState.IN_FLIGHT,
-                created_at=clock.now(),
-            )
-    except IntegrityError:
-        return _stored(api_key, key, digest)
-    try:
-        outcome = handle()
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        raise
-    if outcome.status >= 400:
-        # Only successes are kept: a refused request may be corrected and sent again with its key.
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        return outcome
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
-        state=IdempotencyState.DONE, response_status=outcome.status, response_body=seal(outcome.body)
-    )
+    # The record and the work share one transaction: a process that dies half-way (a killed
+    # worker, a lost database connection) leaves neither a case nor a record "in flight" that
+    # would answer 409 to every retry, so the partner's retry with the same key starts afresh.
+    # A concurrent request with the same key waits on the record's unique index until the first
+    # commits (then replays its answer) or rolls back (then runs itself).
+    with transaction.atomic():
+        try:
+            # A savepoint, so that the failed insert does not break the transaction (PostgreSQL).
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    api_key=api_key,
+                    key=key,
+                    request_hash=digest,
+                    state=IdempotencyState.IN_FLIGHT,
+                    created_at=clock.now(),
+                )
+        except IntegrityError:
+            return _stored(api_key, key, digest)
+        outcome = handle()  # an exception rolls back the record with everything else
+        if outcome.status >= 400:
+            # Only successes are kept: a refused request may be corrected and sent again with its key.
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            return outcome
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            state=IdempotencyState.DONE, response_status=outcome.status, response_body=seal(outcome.body)
+        )
     return outcome
 
 

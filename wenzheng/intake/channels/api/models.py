@@ -15,7 +15,7 @@ from wenzheng.casework.models import Channel
 # only forwards messages …).
 SCOPES: dict[str, Promise] = {
     "messages:write": _("Send new messages"),
-    "messages:read": _("Read the progress of the organisation's messages"),
+    "messages:read": _("Read the progress of the messages this partner sent"),
     "published:read": _("Read the public board"),
     "followups:write": _("Add a citizen's further message to an open case"),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -103,6 +103,12 @@ def _earlier(source: WebhookSource, message_id: str) -> DeliveryResult | None:
     )
 
 
+def _is_own_case(source: WebhookSource, number: str) -> bool:
+    return Case.objects.filter(
+        org=source.org, channel=source.channel, source=source.source, number=number.strip()
+    ).exists()
+
+
 def do_receive_delivery(source: WebhookSource, message: WebhookMessage) -> DeliveryResult:
     """Take in one verified message: a new case, a further message joining a case, or — for a
     message delivered before — the answer given the first time, with nothing written.
@@ -116,6 +122,11 @@ def do_receive_delivery(source: WebhookSource, message: WebhookMessage) -> Deliv
     earlier = _earlier(source, message.message_id)
     if earlier is not None:
         return earlier
+    if message.reply_to and not _is_own_case(source, message.reply_to):
+        # Case numbers are sequential and public: a reply may only join a case this source brought
+        # in. Any other number is treated like an unknown one (a new case), so the answer tells
+        # nothing about cases of other channels (as the e-mail channel only joins the sender's own).
+        message = replace(message, reply_to="")
     submission = message.to_submission(channel=source.channel, source=source.source)
     try:
         with transaction.atomic():

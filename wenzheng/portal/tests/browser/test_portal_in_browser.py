@@ -119,7 +119,7 @@ def test_it_lets_a_citizen_with_an_account_write_and_find_the_message(browser, l
         citizen.go("/my/")
         assert number in citizen.page.inner_text("#my-messages")
         case = Case.objects.get(number=number)
-        assert case.citizen == User.objects.get(phone="13700001234")
+        assert case.citizen == User.objects.get(User.phone_lookup("13700001234"))
     finally:
         citizen.close()
 

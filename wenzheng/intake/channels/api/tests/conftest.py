@@ -80,6 +80,11 @@ def published(world: World, committed: Callable[[], AbstractContextManager[Any]]
         return case_in_state(world, State.PUBLISHED, subject=SUBJECT, body=BODY)
 
 
+def sent_by(partner: Partner) -> dict[str, str]:
+    """The channel and source of a case as if ``partner`` had sent it (a partner sees only those)."""
+    return {"channel": partner.key.channel, "source": partner.key.source}
+
+
 def message(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "subject": "<script>alert(1)</script> 小区电梯😀故障",

@@ -12,7 +12,7 @@ from wenzheng.core import clock
 from wenzheng.intake.channels.api import api as api_module
 from wenzheng.intake.channels.api.idempotency import do_purge_idempotency, request_hash
 from wenzheng.intake.channels.api.models import IdempotencyRecord, IdempotencyState
-from wenzheng.intake.channels.api.tests.conftest import MakePartner, Partner, message
+from wenzheng.intake.channels.api.tests.conftest import MakePartner, Partner, message, sent_by
 from wenzheng.testing.chain import case_in_state
 from wenzheng.testing.personas import World
 
@@ -108,7 +108,7 @@ def test_it_leaves_no_record_when_the_request_fails(
 
 
 def test_it_leaves_no_record_when_the_request_is_refused(world: World, partner: Partner) -> None:
-    case = case_in_state(world, State.ARCHIVED)
+    case = case_in_state(world, State.ARCHIVED, **sent_by(partner))
     path = f"/api/v1/messages/{case.number}/followups"
 
     response = partner.post(path, {"text": "还没解决"}, headers=KEY)
@@ -121,7 +121,7 @@ def test_it_leaves_no_record_when_the_request_is_refused(world: World, partner: 
 
 
 def test_it_replays_a_further_message_instead_of_adding_it_twice(world: World, partner: Partner) -> None:
-    case = case_in_state(world, State.HANDLING)
+    case = case_in_state(world, State.HANDLING, **sent_by(partner))
     path = f"/api/v1/messages/{case.number}/followups"
 
     first = partner.post(path, {"text": "补充说明"}, headers=KEY)

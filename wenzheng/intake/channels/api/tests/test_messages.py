@@ -13,7 +13,7 @@ from wenzheng.casework import actions
 from wenzheng.casework.models import Case, CaseClock, CaseEvent, ClockKind
 from wenzheng.casework.recording import query_code_matches
 from wenzheng.casework.workflow import State
-from wenzheng.intake.channels.api.tests.conftest import MakePartner, Partner, message
+from wenzheng.intake.channels.api.tests.conftest import MakePartner, Partner, message, sent_by
 from wenzheng.testing.chain import case_in_state, new_case, step
 from wenzheng.testing.personas import World
 
@@ -179,7 +179,7 @@ def test_it_answers_errors_in_the_requests_language(partner: Partner) -> None:
 
 
 def test_it_shows_the_progress_of_a_case(world: World, partner: Partner) -> None:
-    case = case_in_state(world, State.HANDLING)
+    case = case_in_state(world, State.HANDLING, **sent_by(partner))
     clock = CaseClock.objects.filter(case=case, stopped_at__isnull=True, kind=ClockKind.COMPLETION).first()
     clock = clock or CaseClock.objects.filter(case=case, stopped_at__isnull=True).order_by("due_at").first()
 
@@ -208,7 +208,7 @@ def test_it_shows_the_progress_of_a_case(world: World, partner: Partner) -> None
 
 
 def test_it_shows_the_published_reply_masked(world: World, partner: Partner) -> None:
-    case = case_in_state(world, State.HANDLING)
+    case = case_in_state(world, State.HANDLING, **sent_by(partner))
     actions.do_draft_reply(
         case, acting_user=world.a_handler, body="已联系王先生（13912345678），电梯已修复。"
     )
@@ -226,13 +226,18 @@ def test_it_shows_the_published_reply_masked(world: World, partner: Partner) -> 
     assert data["reply"]["published_at"]
 
 
-def test_it_hides_the_reply_of_another_partners_private_case(world: World, partner: Partner) -> None:
-    case = case_in_state(world, State.PUBLISHED, is_public=False)
+def test_it_answers_404_for_a_message_of_another_channel_or_partner(
+    world: World, partner: Partner, make_partner: MakePartner
+) -> None:
+    # Numbers are sequential: a partner must not learn anything of cases it did not send.
+    from_the_web = case_in_state(world, State.PUBLISHED, is_public=False)
+    from_weibo = case_in_state(world, State.HANDLING, **sent_by(make_partner("weibo-gov", channel="weibo")))
+    missing = partner.get("/api/v1/messages/WZ-1999-999999")
 
-    data = partner.get(f"/api/v1/messages/{case.number}").json()
-
-    assert data["status"] == "published"
-    assert data["reply"] is None
+    for case in (from_the_web, from_weibo):
+        response = partner.get(f"/api/v1/messages/{case.number}")
+        assert response.status_code == 404
+        assert response.json() == missing.json()
 
 
 def test_it_answers_404_for_a_message_of_another_organisation(
@@ -249,7 +254,7 @@ def test_it_answers_404_for_a_message_of_another_organisation(
 
 
 def test_it_finds_a_number_typed_in_lower_case(world: World, partner: Partner) -> None:
-    case = new_case(world)
+    case = new_case(world, **sent_by(partner))
 
     assert partner.get(f"/api/v1/messages/{case.number.lower()}").status_code == 200
 
@@ -258,7 +263,7 @@ def test_it_finds_a_number_typed_in_lower_case(world: World, partner: Partner) -
 
 
 def test_it_adds_a_further_message_to_an_open_case(world: World, partner: Partner) -> None:
-    case = case_in_state(world, State.HANDLING)
+    case = case_in_state(world, State.HANDLING, **sent_by(partner))
 
     response = partner.post(
         f"/api/v1/messages/{case.number}/followups", {"text": "电梯又坏了", "external_id": "wx-f1"}
@@ -274,7 +279,7 @@ def test_it_adds_a_further_message_to_an_open_case(world: World, partner: Partne
 
 
 def test_it_adds_a_redelivered_further_message_once(world: World, partner: Partner) -> None:
-    case = case_in_state(world, State.HANDLING)
+    case = case_in_state(world, State.HANDLING, **sent_by(partner))
     path = f"/api/v1/messages/{case.number}/followups"
 
     first = partner.post(path, {"text": "补充：三楼也坏了", "external_id": "wx-f2"})
@@ -289,7 +294,7 @@ def test_it_adds_a_redelivered_further_message_once(world: World, partner: Partn
 def test_it_refuses_a_further_message_to_a_closed_case_with_409(
     world: World, partner: Partner, state: State
 ) -> None:
-    case = case_in_state(world, state)
+    case = case_in_state(world, state, **sent_by(partner))
     before = Case.objects.count()
 
     response = partner.post(f"/api/v1/messages/{case.number}/followups", {"text": "还没解决"})
@@ -313,7 +318,7 @@ def test_it_answers_404_for_a_further_message_to_another_organisations_case(
 
 
 def test_it_refuses_an_empty_further_message(world: World, partner: Partner) -> None:
-    case = new_case(world)
+    case = new_case(world, **sent_by(partner))
 
     fields = _fields(partner.post(f"/api/v1/messages/{case.number}/followups", {"text": " "}))
 
@@ -321,7 +326,7 @@ def test_it_refuses_an_empty_further_message(world: World, partner: Partner) -> 
 
 
 def test_it_shows_labels_in_the_requests_language(world: World, partner: Partner) -> None:
-    case = new_case(world)
+    case = new_case(world, **sent_by(partner))
 
     chinese = partner.get(f"/api/v1/messages/{case.number}").json()
     english = partner.get(f"/api/v1/messages/{case.number}", headers={"Accept-Language": "en"}).json()

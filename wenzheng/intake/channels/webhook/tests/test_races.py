@@ -37,8 +37,8 @@ def _at_once(work: Any) -> list[Any]:
 
 @pytest.mark.django_db(transaction=True)
 def test_it_joins_a_reply_delivered_six_times_at_once_exactly_once(world):
-    case = case_in_state(world, State.HANDLING)
     source = do_create_source(name="city-weibo", channel="weibo", org=world.city).source
+    case = case_in_state(world, State.HANDLING, channel=source.channel, source=source.source)
     message = parse_message({"id": "reply-1", "text": "补充说明", "reply_to": case.number})
 
     results = _at_once(lambda i: do_receive_delivery(source, message))

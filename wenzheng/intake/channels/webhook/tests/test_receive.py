@@ -240,8 +240,13 @@ def test_it_returns_the_same_case_for_a_redelivered_message(platform: Platform):
     assert WebhookDelivery.objects.count() == 1
 
 
+def _own(platform: Platform) -> dict[str, str]:
+    """The channel and source of a case this platform brought in (only those can be replied to)."""
+    return {"channel": platform.source.channel, "source": platform.source.source}
+
+
 def test_it_joins_a_reply_to_its_open_case(platform: Platform, world):
-    case = case_in_state(world, State.HANDLING)
+    case = case_in_state(world, State.HANDLING, **_own(platform))
     version = case.version
 
     response = platform.post(
@@ -264,7 +269,7 @@ def test_it_joins_a_reply_to_its_open_case(platform: Platform, world):
 
 
 def test_it_joins_a_redelivered_reply_only_once(platform: Platform, world):
-    case = case_in_state(world, State.HANDLING)
+    case = case_in_state(world, State.HANDLING, **_own(platform))
 
     answers = [platform.post(message(id="reply-1", text="补充说明", reply_to=case.number)) for _ in range(3)]
 
@@ -275,7 +280,7 @@ def test_it_joins_a_redelivered_reply_only_once(platform: Platform, world):
 
 
 def test_it_opens_a_new_case_for_a_reply_to_a_closed_or_unknown_case(platform: Platform, world):
-    closed = case_in_state(world, State.ARCHIVED)
+    closed = case_in_state(world, State.ARCHIVED, **_own(platform))
 
     to_closed = platform.post(message(id="r1", reply_to=closed.number))
     to_unknown = platform.post(message(id="r2", reply_to="WZ-1999-000001"))
@@ -295,6 +300,22 @@ def test_it_does_not_join_a_case_of_another_organisation(platform: Platform, wor
     assert response.status_code == 201
     assert response.json()["number"].startswith("WZ-")
     assert not CaseEvent.objects.filter(case=theirs, kind="add_message").exists()
+
+
+def test_it_does_not_join_a_case_of_another_channel(platform: Platform, world):
+    # Numbers are sequential: a reply to a web message must look like a reply to an unknown number.
+    from_the_web = case_in_state(world, State.HANDLING)
+    version = from_the_web.version
+
+    to_web = platform.post(message(id="r1", reply_to=from_the_web.number))
+    to_unknown = platform.post(message(id="r2", reply_to="WZ-1999-000001"))
+
+    assert (to_web.status_code, to_unknown.status_code) == (201, 201)
+    assert to_web.json().keys() == to_unknown.json().keys()
+    assert to_web.json()["number"] != from_the_web.number
+    from_the_web.refresh_from_db()
+    assert from_the_web.version == version
+    assert not CaseEvent.objects.filter(case=from_the_web, kind="add_message").exists()
 
 
 # --- Bad JSON and validation ------------------------------------------------------------------------
