@@ -157,7 +157,7 @@ def main() -> int:
         text_fields = [
             f for f in Case._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")
         ]
-        columns = ", ".join(f.column for f in text_fields)
+        columns = ", ".join(str(f.column) for f in text_fields)
         values = {
             "number": lambda r: f"BM-{r.received_at.year}-{r.row:06d}",
             "channel": lambda r: "board",

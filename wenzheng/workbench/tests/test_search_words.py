@@ -41,5 +41,6 @@ def test_it_ignores_case_and_accepts_one_character(world):
     new_case(world, subject="电梯故障")
 
     assert _found(world, "wifi") == {"WiFi 信号差"}
+    assert _found(world, "WIFI 信号") == {"WiFi 信号差"}
     assert _found(world, "梯") == {"电梯故障"}
     assert Case.objects.count() == 2

@@ -35,8 +35,8 @@ def search_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
     if q:
         # A case number is exact (one indexed look-up); otherwise the subject. Asked as one OR, the
         # database cannot use the number's index and scans the whole ledger even for a number
-        # (about a second at 10^6 cases, bench/pages.py). A LIKE over subjects is the stopgap until
-        # subjects get a word index (docs/benchmarks.md: why pg_trgm does not serve Chinese words).
+        # (about a second at 10^6 cases, bench/pages.py). Words of the subject: _subject_contains
+        # (docs/benchmarks.md: why a bigram index, and not pg_trgm, serves Chinese words).
         by_number = qs.filter(number=q)
         qs = by_number if by_number.exists() else _subject_contains(qs, q)
     for field in ("state", "grade", "channel"):
@@ -77,7 +77,12 @@ def _subject_contains(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
         return qs.filter(subject__icontains=q)
     bigrams = _ArrayContains(_Bigrams(F("subject")), _Bigrams(Value(q)))
     qs = qs.filter(bigrams)
-    return qs if len(q) == 2 else qs.filter(subject__icontains=q)
+    if len(q) == 2:
+        return qs
+    # Without cased letters (Chinese, digits) LIKE on the column itself gives the same rows as
+    # ILIKE, and the planner estimates it from the column's statistics: with UPPER(subject) it
+    # guesses, takes a common phrase for a rare one and reads 100,000 rows through the index.
+    return qs.filter(subject__contains=q) if q.upper() == q.lower() else qs.filter(subject__icontains=q)
 
 
 @staff_required
