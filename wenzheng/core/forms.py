@@ -11,3 +11,8 @@ def domain_error_field(form: forms.Form, error: DomainError) -> str | None:
     """The form field a domain error is about, if this form has it (else None: a form-wide error)."""
     field = error.details.get("field")
     return field if isinstance(field, str) and field in form.fields else None
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Shows a refused action's error on the form: on its field if the form has it, else form-wide."""
+    form.add_error(domain_error_field(form, error), str(error.message))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenzheng.core.errors import DomainError
-from wenzheng.core.forms import domain_error_field
+from wenzheng.core.forms import add_domain_error
 from wenzheng.participation.commitments import actions
 from wenzheng.participation.commitments.access import (
     access_commitment,
@@ -42,10 +42,6 @@ from wenzheng.participation.commitments.models import (
 from wenzheng.workbench.views.common import staff_required
 
 LIST_SIZE = 100
-
-
-def _apply_error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(domain_error_field(form, error), str(error.message))
 
 
 @staff_required
@@ -84,7 +80,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The draft report was saved. Publish it when it is final."))
             return redirect("workbench:commitments:report", pk=report.pk)
@@ -110,7 +106,7 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
                 target_date=data["target_date"],
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The draft commitment was saved. Publish it when it is final."))
             return redirect("workbench:commitments:commitment", pk=commitment.pk)
@@ -183,7 +179,7 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             done = handler(request, report, form.cleaned_data)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
             status = error.http_status
         else:
             messages.success(request, done)
@@ -291,7 +287,7 @@ def commitment_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             done = handler(request, commitment, form.cleaned_data)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
             status = error.http_status
         else:
             messages.success(request, done)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 from wenzheng.accounts.policy import has_any_role
 from wenzheng.core.clock import now
 from wenzheng.core.errors import DomainError
-from wenzheng.core.forms import domain_error_field
+from wenzheng.core.forms import add_domain_error
 from wenzheng.core.pagination import keyset_page
 from wenzheng.participation.access import ORGANISER_ROLES, READER_ROLES, organiser_authority, organiser_units
 from wenzheng.participation.consultations import actions
@@ -53,10 +52,6 @@ QUEUE_PAGE = 30
 def _check_reader(request: HttpRequest) -> None:
     if not has_any_role(request.user, ORGANISER_ROLES | READER_ROLES):
         raise Http404
-
-
-def _apply_error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(domain_error_field(form, error), str(error.message))
 
 
 def _can_manage(request: HttpRequest, consultation: Consultation) -> bool:
@@ -111,7 +106,7 @@ def _edit_page(
                     actions.do_update_consultation(consultation, acting_user=request.user, **fields)
                     messages.success(request, _("The consultation was saved."))
             except DomainError as error:
-                _apply_error(form, error)
+                add_domain_error(form, error)
                 status = error.http_status
             else:
                 return redirect("workbench:consultations:detail", pk=consultation.pk)
@@ -290,7 +285,7 @@ def response(request: HttpRequest, pk: int) -> HttpResponse:
                     publish=bool(request.POST.get("publish")),
                 )
             except DomainError as error:
-                _apply_error(form, error)
+                add_domain_error(form, error)
                 status = error.http_status
             else:
                 messages.success(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wenzheng.core.errors import DomainError
-from wenzheng.core.forms import domain_error_field
+from wenzheng.core.forms import add_domain_error
 from wenzheng.core.pagination import keyset_page
 from wenzheng.participation.access import organiser_units
 from wenzheng.participation.live import actions
@@ -42,10 +42,6 @@ from wenzheng.participation.live.selectors import (
 from wenzheng.workbench.views.common import staff_required
 
 ACTIVITY_SECONDS = 5
-
-
-def _apply_error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(domain_error_field(form, error), str(error.message))
 
 
 @staff_required
@@ -84,7 +80,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["organiser"], acting_user=request.user, **_session_form_data(form)
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The session was scheduled."))
             return redirect("workbench:live:session", pk=session.pk)
@@ -111,7 +107,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_edit_session(session, acting_user=request.user, **_session_form_data(form))
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The session was changed."))
             return redirect("workbench:live:session", pk=session.pk)
@@ -244,7 +240,7 @@ def moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             done = handler(request, question, form)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
             status = error.http_status
         else:
             messages.success(request, done)
@@ -307,7 +303,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_answer_question(question, acting_user=request.user, text=form.cleaned_data["answer"])
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
             status = error.http_status
         else:
             messages.success(request, _("The answer was published on the session's page."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from wenzheng.accounts.policy import has_any_role
 from wenzheng.core.clock import now
 from wenzheng.core.errors import DomainError
-from wenzheng.core.forms import domain_error_field
+from wenzheng.core.forms import add_domain_error
 from wenzheng.core.pagination import keyset_page
 from wenzheng.participation.access import ORGANISER_ROLES, READER_ROLES, organiser_authority, organiser_units
 from wenzheng.participation.polls import actions
@@ -30,10 +29,6 @@ from wenzheng.workbench.views.common import staff_required
 def _check_reader(request: HttpRequest) -> None:
     if not has_any_role(request.user, ORGANISER_ROLES | READER_ROLES):
         raise Http404
-
-
-def _apply_error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(domain_error_field(form, error), str(error.message))
 
 
 def _can_manage(request: HttpRequest, poll: Poll) -> bool:
@@ -82,7 +77,7 @@ def _edit_page(request: HttpRequest, poll: Poll | None, initial: dict[str, Any] 
                     actions.do_update_poll(poll, acting_user=request.user, **fields)
                     messages.success(request, _("The poll was saved."))
             except DomainError as error:
-                _apply_error(form, error)
+                add_domain_error(form, error)
                 status = error.http_status
             else:
                 return redirect("workbench:polls:detail", pk=poll.pk)

@@ -18,7 +18,7 @@ from wenzheng.accounts.policy import has_any_role
 from wenzheng.casework.access import visible_cases
 from wenzheng.casework.models import Case
 from wenzheng.core.errors import DomainError, InvalidInput
-from wenzheng.core.forms import domain_error_field
+from wenzheng.core.forms import add_domain_error
 from wenzheng.core.pagination import keyset_page
 from wenzheng.insight.problems import actions
 from wenzheng.insight.problems.access import (
@@ -61,10 +61,6 @@ def cases_by_numbers(user: Any, numbers: list[str]) -> list[Case]:
             field="case_numbers",
         )
     return [found[n] for n in numbers]
-
-
-def _apply_error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(domain_error_field(form, error), str(error.message))
 
 
 @staff_required
@@ -111,7 +107,7 @@ def problem_new(request: HttpRequest) -> HttpResponse:
                 cases=cases_by_numbers(request.user, data["case_numbers"]),
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The problem was entered in the ledger."))
             return redirect("workbench:problem", pk=problem.pk)
@@ -225,7 +221,7 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             done = handler(request, problem, form.cleaned_data)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
             status = error.http_status
         else:
             messages.success(request, done)
