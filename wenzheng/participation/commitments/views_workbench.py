@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenzheng.core.errors import DomainError
-from wenzheng.core.forms import add_domain_error
+from wenzheng.core.forms import add_domain_error, run_action_form
 from wenzheng.participation.commitments import actions
 from wenzheng.participation.commitments.access import (
     access_commitment,
@@ -174,16 +174,10 @@ def report_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form_class, handler = REPORT_ACTIONS[action]
     form = form_class(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            done = handler(request, report, form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.http_status
-        else:
-            messages.success(request, done)
-            return redirect("workbench:commitments:report", pk=report.pk)
+    done, status = run_action_form(form, lambda: handler(request, report, form.cleaned_data))
+    if done is not None:
+        messages.success(request, done)
+        return redirect("workbench:commitments:report", pk=report.pk)
     return _report_page(request, access_report(request.user, pk), (action, form), status=status)
 
 
@@ -282,14 +276,8 @@ def commitment_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form_class, handler = COMMITMENT_ACTIONS[action]
     form = form_class(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            done = handler(request, commitment, form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.http_status
-        else:
-            messages.success(request, done)
-            return redirect("workbench:commitments:commitment", pk=commitment.pk)
+    done, status = run_action_form(form, lambda: handler(request, commitment, form.cleaned_data))
+    if done is not None:
+        messages.success(request, done)
+        return redirect("workbench:commitments:commitment", pk=commitment.pk)
     return _commitment_page(request, access_commitment(request.user, pk), (action, form), status=status)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wenzheng.core.errors import DomainError
-from wenzheng.core.forms import add_domain_error
+from wenzheng.core.forms import add_domain_error, run_action_form
 from wenzheng.core.pagination import keyset_page
 from wenzheng.participation.access import organiser_units
 from wenzheng.participation.live import actions
@@ -235,16 +235,10 @@ def moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     session = question.session
     make_form, handler = MODERATION[action]
     form = make_form(request.POST, session=session)
-    status = 400
-    if form.is_valid():
-        try:
-            done = handler(request, question, form)
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.http_status
-        else:
-            messages.success(request, done)
-            return redirect(reverse("workbench:live:session", args=[session.pk]) + "#queue")
+    done, status = run_action_form(form, lambda: handler(request, question, form))
+    if done is not None:
+        messages.success(request, done)
+        return redirect(reverse("workbench:live:session", args=[session.pk]) + "#queue")
     session.refresh_from_db()
     return _session_page(request, session, (question.pk, action, form), status=status)
 
@@ -298,14 +292,13 @@ def desk_activity(request: HttpRequest) -> HttpResponse:
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = access_desk_question(request.user, pk)
     form = AnswerForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            actions.do_answer_question(question, acting_user=request.user, text=form.cleaned_data["answer"])
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.http_status
-        else:
-            messages.success(request, _("The answer was published on the session's page."))
-            return redirect("workbench:live:desk")
+
+    def answer_it() -> str:
+        actions.do_answer_question(question, acting_user=request.user, text=form.cleaned_data["answer"])
+        return _("The answer was published on the session's page.")
+
+    done, status = run_action_form(form, answer_it)
+    if done is not None:
+        messages.success(request, done)
+        return redirect("workbench:live:desk")
     return _desk_page(request, (question.pk, form), status=status)

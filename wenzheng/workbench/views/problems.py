@@ -18,7 +18,7 @@ from wenzheng.accounts.policy import has_any_role
 from wenzheng.casework.access import visible_cases
 from wenzheng.casework.models import Case
 from wenzheng.core.errors import DomainError, InvalidInput
-from wenzheng.core.forms import add_domain_error
+from wenzheng.core.forms import add_domain_error, run_action_form
 from wenzheng.core.pagination import keyset_page
 from wenzheng.insight.problems import actions
 from wenzheng.insight.problems.access import (
@@ -216,15 +216,9 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form_class, handler = ACTIONS[action]
     form = form_class(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            done = handler(request, problem, form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.http_status
-        else:
-            messages.success(request, done)
-            return redirect("workbench:problem", pk=problem.pk)
+    done, status = run_action_form(form, lambda: handler(request, problem, form.cleaned_data))
+    if done is not None:
+        messages.success(request, done)
+        return redirect("workbench:problem", pk=problem.pk)
     problem = access_problem(request.user, pk)  # as it is now: the failed action changed nothing
     return _detail(request, problem, (action, form), status=status)
