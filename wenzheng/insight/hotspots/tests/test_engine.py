@@ -127,3 +127,73 @@ def test_it_reads_full_width_and_case_variants_as_the_same_text():
 def test_it_handles_an_empty_batch_and_empty_texts():
     assert engine.group([], []).labels == []
     assert len(engine.group(["", "。"], ["", ""]).labels) == 2
+
+
+def _partition(labels):
+    members: dict[int, set[int]] = {}
+    for index, label in enumerate(labels):
+        members.setdefault(label, set()).add(index)
+    return sorted(sorted(m) for m in members.values())
+
+
+def test_pairs_across_incompatible_territories_are_dropped_before_merging():
+    # Four messages, one complaint: two in district A, one in district B, one naming only the city.
+    graph = engine.Graph(
+        4,
+        np.array([0, 0, 0, 1, 1, 2]),
+        np.array([1, 2, 3, 2, 3, 3]),
+        np.array([0.9, 0.8, 0.7, 0.8, 0.7, 0.6]),
+    )
+    paths = [DISTRICT_A, DISTRICT_A, DISTRICT_B, CITY]
+    kept = engine._within_territories(graph, paths)
+    assert sorted(zip(kept.i.tolist(), kept.j.tolist(), strict=True)) == [(0, 1), (0, 3), (1, 3), (2, 3)]
+    # The city message joins A (its strongest pairs); B stays apart although B–city is similar.
+    assert _partition(engine.agglomerate(graph, paths, 0.2)) == [[0, 1, 3], [2]]
+
+
+def test_dropping_incompatible_pairs_changes_no_grouping(monkeypatch):
+    rng = np.random.default_rng(3)
+    n = 300
+    i = rng.integers(0, n, 3000)
+    j = rng.integers(0, n, 3000)
+    pairs = np.unique(np.minimum(i, j)[i != j] * n + np.maximum(i, j)[i != j])
+    sims = rng.uniform(0.12, 0.9, len(pairs))
+    graph = engine.Graph(n, pairs // n, pairs % n, sims)
+    paths = [[(), CITY, DISTRICT_A, DISTRICT_B, (1, 2, 7)][k % 5] for k in range(n)]
+    kept = engine._within_territories(graph, paths)
+    assert 0 < len(kept.i) < len(graph.i)
+    filtered = engine.agglomerate(graph, paths, 0.3)
+    # The reference: the merge loop on the whole graph, rejecting those pairs one by one.
+    monkeypatch.setattr(engine, "_within_territories", lambda graph, paths: graph)
+    whole = engine.agglomerate(graph, paths, 0.3)
+    assert _partition(filtered) == _partition(whole)
+    assert len(_partition(whole)) < n  # it merged something
+    assert all(
+        engine.compatible(paths[a], paths[b])
+        for members in _partition(whole)
+        for a in members
+        for b in members
+    )
+
+
+def test_place_grams_cover_the_name_and_its_edges():
+    grams = engine.place_grams("甲区桂园小区噪音", ["桂园小区"])
+    assert {"桂园", "园小", "小区", "桂园小", "园小区"} <= grams  # inside the name
+    assert {"区桂", "甲区桂", "区桂园", "区噪", "小区噪", "区噪音"} <= grams  # across its edges
+    assert "噪音" not in grams
+    assert "甲区" not in grams
+    assert engine.place_grams("桂园小区", ["桂园小区", "别处"]) == {
+        "桂园",
+        "园小",
+        "小区",
+        "桂园小",
+        "园小区",
+    }
+
+
+def test_masking_columns_and_row_norms_match_the_dense_arithmetic():
+    dense = np.array([[0.0, 3.0, 0.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 2.0, 0.0]])
+    x = engine.sp.csr_matrix(dense)
+    assert np.allclose(engine._row_norms(x), [5.0, 0.0, 3.0])
+    allowed = np.array([True, False, True, True])
+    assert np.array_equal(engine._masked(x, allowed).toarray(), dense * allowed)
