@@ -365,7 +365,7 @@ if HUEY["huey_class"] == "huey.PriorityRedisHuey":
 if env_str("WENZHENG_CACHE", "").startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "wenzheng.core.cache.RedisCache",
             "LOCATION": env_str("WENZHENG_CACHE", ""),
             "KEY_PREFIX": WENZHENG_REDIS_PREFIX,
         }

@@ -90,16 +90,28 @@ def on_step(case: Case, action: str, at: datetime) -> None:
     starts = STARTS.get(action, frozenset())
     if not stops and not starts:
         return
+    running = (
+        list(CaseClock.objects.filter(case=case, kind__in=stops, stopped_at__isnull=True)) if stops else []
+    )
+    # The rules of the active policy for the case's grade (one per organisation and grade), in one
+    # query; the calendar is read only when a clock stops or starts (receipt usually starts none).
+    rules = (
+        list(
+            SlaClockRule.objects.filter(
+                policy__org_id=case.org_id, policy__grade=case.grade, policy__is_active=True, starts_at__in=starts
+            )
+        )
+        if starts
+        else []
+    )
+    if not running and not rules:
+        return
     calendar = calendar_for(case.org)
-    for clock in CaseClock.objects.filter(case=case, kind__in=stops, stopped_at__isnull=True):
+    for clock in running:
         _stop(clock, at, calendar)
-    if starts:
-        policy = policy_for(case)
-        if policy is None:
-            return
-        for rule in policy.rules.filter(starts_at__in=starts):
-            start = case.received_at if rule.starts_at == ClockStart.RECEIVED else at
-            _start(case, rule, rule.clock, start, calendar)
+    for rule in rules:
+        start = case.received_at if rule.starts_at == ClockStart.RECEIVED else at
+        _start(case, rule, rule.clock, start, calendar)
 
 
 # When each kind of clock's start step happened, and whether its stop step already has.

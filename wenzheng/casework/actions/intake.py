@@ -10,8 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -83,11 +83,23 @@ def allocate_number(org: OrgUnit, year: int) -> tuple[int, str]:
     The conditional UPDATE takes the counter row's lock until commit, so concurrent registrations
     queue on it (PostgreSQL) or on the database write lock (SQLite); a rollback returns the number.
     """
-    CaseCounter.objects.bulk_create([CaseCounter(org=org, year=year, value=0)], ignore_conflicts=True)
-    CaseCounter.objects.filter(org=org, year=year).update(value=F("value") + 1)
-    seq = CaseCounter.objects.filter(org=org, year=year).values_list("value", flat=True).get()
+    seq = _next_value(org.pk, year)
     number = settings.WENZHENG_CASE_NUMBER_FORMAT.format(prefix=org.case_prefix, year=year, seq=seq)
     return seq, number
+
+
+def _next_value(org_id: int, year: int) -> int:
+    """The counter's next value in one statement (an upsert returning the new value; PostgreSQL
+    and SQLite ≥ 3.35 both have it): the first number of a year creates the row."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (org_id, year, value) VALUES (%s, %s, 1) "  # noqa: S608 — our table's name
+            f"ON CONFLICT (org_id, year) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [org_id, year],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def _store_attachment(

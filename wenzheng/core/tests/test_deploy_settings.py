@@ -131,7 +131,7 @@ def test_it_turns_on_https_protection_when_debug_is_off(
     )
     assert (s["SESSION_COOKIE_SECURE"], s["CSRF_COOKIE_SECURE"]) == (True, True)
     assert s["STORAGES"]["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
-    assert s["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["CACHES"]["default"]["BACKEND"] == "wenzheng.core.cache.RedisCache"
     assert s["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
     assert s["DATABASES"]["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert s["HUEY"]["huey_class"] == "huey.PriorityRedisHuey"
