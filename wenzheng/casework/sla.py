@@ -98,7 +98,10 @@ def on_step(case: Case, action: str, at: datetime) -> None:
     rules = (
         list(
             SlaClockRule.objects.filter(
-                policy__org_id=case.org_id, policy__grade=case.grade, policy__is_active=True, starts_at__in=starts
+                policy__org_id=case.org_id,
+                policy__grade=case.grade,
+                policy__is_active=True,
+                starts_at__in=starts,
             )
         )
         if starts

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wenzheng.accounts.models import Mailbox, OrgUnit
 from wenzheng.casework.models.category import Category
 from wenzheng.casework.workflow import State
+from wenzheng.core.choices import choice_label
 from wenzheng.core.fields import BlindIndexField, EncryptedCharField
 
 
@@ -239,6 +240,19 @@ class Case(models.Model):
         from wenzheng.casework.workflow import TERMINAL
 
         return self.state in TERMINAL
+
+    # The labels of state, grade and channel for lists (get_…_display rebuilds the choices per call).
+    @property
+    def state_label(self) -> str:
+        return choice_label(self, "state")
+
+    @property
+    def grade_label(self) -> str:
+        return choice_label(self, "grade")
+
+    @property
+    def channel_label(self) -> str:
+        return choice_label(self, "channel")
 
 
 class CoHandling(models.Model):

@@ -23,6 +23,7 @@ from wenzheng.accounts.models import OrgUnit
 from wenzheng.accounts.roles import Role
 from wenzheng.casework.access import visible_cases
 from wenzheng.casework.models import Category
+from wenzheng.casework.selectors import for_case_rows
 from wenzheng.core import clock
 from wenzheng.core.dbrouter import read_alias
 from wenzheng.core.pagination import keyset_page
@@ -327,7 +328,7 @@ def dashboard_cases(request: HttpRequest) -> HttpResponse:
         f.org, data["metric"], f.start, f.end, by=by, key=key if by else None, **f.selector_kwargs()
     )
     qs = visible_cases(request.user).filter(pk__in=behind.values("pk")).using(read_alias())
-    page = keyset_page(qs.select_related("lead_unit", "category", "territory"), request.GET.get("cursor"))
+    page = keyset_page(for_case_rows(qs), request.GET.get("cursor"))
     params = request.GET.copy()
     params.pop("cursor", None)
     if is_htmx(request):

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from wenzheng.accounts.policy import memberships_of
 from wenzheng.casework.queues import QUEUES, queue_cases, queues_for
+from wenzheng.casework.selectors import for_case_rows
 from wenzheng.core.pagination import keyset_page
 from wenzheng.workbench.views.common import is_htmx, staff_required, user_roles
 
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def queue_list(request: HttpRequest, key: str) -> HttpResponse:
     if key not in QUEUES or QUEUES[key] not in queues_for(request.user):
         raise Http404
-    qs = queue_cases(request.user, key).select_related("lead_unit", "category", "territory")
+    qs = for_case_rows(queue_cases(request.user, key))
     page = keyset_page(qs, request.GET.get("cursor"))
     template = "workbench/partials/case_rows.html" if is_htmx(request) else "workbench/queue.html"
     return render(request, template, {"queue": QUEUES[key], "page": page})

@@ -17,6 +17,7 @@ from wenzheng.accounts.roles import Role
 from wenzheng.casework.access import visible_cases
 from wenzheng.casework.contact_log import do_log_contact_access
 from wenzheng.casework.models import Case, ContactAccessPlace
+from wenzheng.casework.selectors import for_case_rows
 from wenzheng.core import clock
 from wenzheng.core.dbrouter import read_alias
 from wenzheng.core.pagination import keyset_page
@@ -90,9 +91,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     page = None
     if form.is_valid():
-        qs = search_cases(request.user, form.cleaned_data).select_related(
-            "lead_unit", "category", "territory"
-        )
+        qs = for_case_rows(search_cases(request.user, form.cleaned_data))
         page = keyset_page(qs, request.GET.get("cursor"))
     params = request.GET.copy()
     params.pop("cursor", None)
