@@ -22,11 +22,11 @@ class PooledRedisCacheClient(RedisCacheClient):
         self._lock = threading.Lock()
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # Django internals, no stubs
         client = self._clients.get(id(pool))
         if client is None:
             with self._lock:
-                client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+                client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))  # type: ignore[attr-defined]
         return client
 
 

@@ -18,7 +18,7 @@ from django.utils import translation
 def _labels(model: type[Model], field_name: str, language: str | None) -> dict[object, str]:
     field = model._meta.get_field(field_name)
     with translation.override(language):
-        return {value: str(label) for value, label in field.flatchoices}  # type: ignore[attr-defined]
+        return {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
 
 
 def choice_label(instance: Model, field_name: str) -> str:
