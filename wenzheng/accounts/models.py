@@ -105,6 +105,13 @@ class OrgUnit(models.Model):
     def clean(self) -> None:
         # The same rule as in save(), as a form error for the admin instead of a server error.
         super().clean()
+        # A ledger with cases keeps running: the queues find a jurisdiction's cases through its
+        # units that run a ledger (casework/queues.py).
+        if self.pk is not None and not self.runs_ledger and self.ledger_cases.exists():
+            raise ValidationError(
+                {"runs_ledger": _("This organisation's ledger holds cases: it cannot stop running it.")},
+                code="ledger_has_cases",
+            )
         if self.pk is None or not self.path or self.parent_id is None:
             return
         try:

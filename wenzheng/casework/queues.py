@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from wenzheng.accounts.models import OrgUnit
 from wenzheng.accounts.policy import memberships_of, oversight_scopes
 from wenzheng.accounts.roles import Role
 from wenzheng.casework.access import visible_condition
@@ -58,14 +59,25 @@ def _unit_ids(user: Any, roles: set[Role]) -> list[int]:
 
 
 def _org_cases(user: Any, roles: set[Role]) -> QuerySet[Case]:
-    """Cases of the ledgers the user oversees with one of ``roles`` (not merely sees)."""
+    """Cases of the ledgers the user oversees with one of ``roles`` (not merely sees).
+
+    The ledgers are named by their ids, not through the unit tree's paths: with ``org_id = …`` a
+    queue reads the (org, state, received_at) index and stops after a page; through a join on
+    the path the planner reads the whole ledger by date and skips other states' cases (17 ms
+    instead of 0.5 ms for "to follow up" at 10^6 cases, docs/benchmarks.md)."""
     scopes = oversight_scopes(user, roles)
     if not scopes:
         return Case.objects.none()
-    condition = Q()
-    for jurisdiction in scopes:
-        condition |= Q(org__path__startswith=jurisdiction.path)
-    return Case.objects.filter(condition)
+    return Case.objects.filter(org_id__in=_ledger_ids(scopes))
+
+
+def _ledger_ids(jurisdictions: list[OrgUnit]) -> list[int]:
+    """Ids of the units under ``jurisdictions`` that run a ledger (one small query). A unit whose
+    ledger holds cases cannot stop running it (OrgUnit.clean), so these hold every case there."""
+    under = Q()
+    for jurisdiction in jurisdictions:
+        under |= Q(path__startswith=jurisdiction.path)
+    return list(OrgUnit.objects.filter(under, runs_ledger=True).values_list("pk", flat=True))
 
 
 def _unit_cases(user: Any, roles: set[Role]) -> QuerySet[Case]:

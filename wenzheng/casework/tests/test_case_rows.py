@@ -42,9 +42,17 @@ def test_a_list_row_needs_no_query_of_its_own(world):
     with CaptureQueriesContext(connection) as queries:
         rows = list(listed)
         shown = [
-            (c.number, c.subject, c.received_at, c.state_label, c.grade_label, c.is_key_supervised)
-            + (c.category.name if c.category else "", c.territory.name if c.territory else "")
-            + (c.lead_unit.name if c.lead_unit else "",)
+            (
+                c.number,
+                c.subject,
+                c.received_at,
+                c.state_label,
+                c.grade_label,
+                c.is_key_supervised,
+                c.category.name if c.category else "",
+                c.territory.name if c.territory else "",
+                c.lead_unit.name if c.lead_unit else "",
+            )
             for c in rows
         ]
     assert len(shown) == 4
@@ -63,3 +71,29 @@ def test_labels_are_the_choices_of_the_field_in_the_active_language(world):
         chinese = case.state_label
     with translation.override("en"):
         assert case.state_label != chinese
+
+
+def test_a_ledger_with_cases_cannot_stop_running(world):
+    from django.core.exceptions import ValidationError
+
+    new_case(world)
+    world.city.runs_ledger = False
+    with pytest.raises(ValidationError) as refused:
+        world.city.full_clean()
+    assert "runs_ledger" in refused.value.message_dict
+    world.city.refresh_from_db()
+    assert world.city.runs_ledger is True
+
+
+def test_a_queue_holds_the_cases_of_every_ledger_of_the_jurisdiction(world):
+    from wenzheng.accounts.models import OrgUnit, UnitKind
+
+    district_ledger = OrgUnit.objects.create(
+        code="DL", name="区级台账", kind=UnitKind.DISTRICT, parent=world.city, runs_ledger=True, case_prefix="DL"
+    )
+    in_city = new_case(world)
+    from wenzheng.casework import actions
+
+    in_district = actions.do_receive_message(channel="web", org=district_ledger, subject="路灯不亮", body="一周了").case
+    listed = set(queue_cases(world.intake, "to_register").values_list("pk", flat=True))
+    assert {in_city.pk, in_district.pk} <= listed
