@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -97,11 +98,28 @@ def _notify_staff(
     spec: KindSpec, case: Case, event: CaseEvent, base: dict[str, str], now: datetime
 ) -> list[Delivery]:
     path = reverse("workbench:case", args=[case.number])
+    users = staff_recipients(spec.kind, case, event)
+    return _to_staff(spec, users, base, path=path, key=f"e{event.pk}", case=case, now=now)
+
+
+def _to_staff(
+    spec: KindSpec,
+    users: Iterable[User],
+    base: dict[str, str],
+    *,
+    path: str,
+    key: str,
+    case: Case | None,
+    now: datetime,
+) -> list[Delivery]:
+    """Inbox entries (created here) and deliveries (returned) of one message to staff members,
+    on the channels each of them keeps on for its kind. ``key`` names the occasion: with the
+    kind, channel and person it makes each entry once however often a job runs."""
     entries: list[Notification] = []
     deliveries: list[Delivery] = []
-    for user in staff_recipients(spec.kind, case, event):
+    for user in users:
         for channel in _staff_channels(user, spec):
-            key = f"e{event.pk}:{spec.kind}:{channel}:u{user.pk}"
+            dedupe = f"{key}:{spec.kind}:{channel}:u{user.pk}"
             context = base | {"link": path if channel == Channel.INBOX else site_url() + path}
             address = {Channel.EMAIL: user.email, Channel.SMS: user.phone}.get(Channel(channel), "")
             if channel != Channel.INBOX and not address:
@@ -117,13 +135,34 @@ def _notify_staff(
                         body=body,
                         link=path,
                         created_at=now,
-                        dedupe_key=key,
+                        dedupe_key=dedupe,
                     )
                 )
             else:
-                deliveries.append(_delivery(spec, channel, case, key, address, subject, body, now, user))
+                deliveries.append(_delivery(spec, channel, case, dedupe, address, subject, body, now, user))
     Notification.objects.bulk_create(entries, ignore_conflicts=True)
     return deliveries
+
+
+def do_notify_staff(
+    kind: str, users: Iterable[User], context: dict[str, str], *, path: str, key: str
+) -> list[int]:
+    """A staff notification that no case event causes (e.g. a hot issue's surge): inbox entries
+    and deliveries for ``users`` by their preferences; returns the ids of deliveries to send."""
+    spec = SPECS[kind]
+    with translation.override(settings.LANGUAGE_CODE):
+        deliveries = _to_staff(spec, users, context, path=path, key=key, case=None, now=clock.now())
+    return _pending(deliveries)
+
+
+def _pending(deliveries: list[Delivery]) -> list[int]:
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    keys = [d.dedupe_key for d in deliveries]
+    return list(
+        Delivery.objects.filter(dedupe_key__in=keys, status=DeliveryStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _notify_citizen(
@@ -148,7 +187,7 @@ def _notify_citizen(
 def _delivery(
     spec: KindSpec,
     channel: str,
-    case: Case,
+    case: Case | None,
     key: str,
     address: str,
     subject: str,
@@ -185,13 +224,7 @@ def do_notify_event(event_id: int) -> list[int]:
         base = message_context(event.case, event)
         notify = _notify_staff if spec.audience == Audience.STAFF else _notify_citizen
         deliveries = notify(spec, event.case, event, base, now)
-    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    keys = [d.dedupe_key for d in deliveries]
-    return list(
-        Delivery.objects.filter(dedupe_key__in=keys, status=DeliveryStatus.PENDING).values_list(
-            "pk", flat=True
-        )
-    )
+    return _pending(deliveries)
 
 
 def do_deliver(delivery_id: int) -> bool:

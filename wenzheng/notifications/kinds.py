@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     KEY_SUPERVISION = "key_supervision", _("Key supervision")
     ASSIGNED = "assigned", _("New assignment")
+    HOT_SURGE = "hot_surge", _("Hot issue surging")  # not from a case event: insight/hotspots
     # To citizens
     REPLY_PUBLISHED = "reply_published", _("Reply published")
     EXTENSION_GRANTED = "extension_granted", _("Extension granted")
@@ -63,6 +64,7 @@ SPECS: dict[str, KindSpec] = {
         KindSpec(Kind.ESCALATED, Audience.STAFF, STAFF_CHANNELS, frozenset({IN, E, S})),
         KindSpec(Kind.KEY_SUPERVISION, Audience.STAFF, STAFF_CHANNELS, frozenset({IN, E, S})),
         KindSpec(Kind.ASSIGNED, Audience.STAFF, STAFF_CHANNELS, frozenset({IN, E})),
+        KindSpec(Kind.HOT_SURGE, Audience.STAFF, STAFF_CHANNELS, frozenset({IN, E})),
         # The answer to the citizen's own message is the service itself, so it is essential.
         KindSpec(Kind.REPLY_PUBLISHED, Audience.CITIZEN, CITIZEN_CHANNELS, CITIZEN_CHANNELS, essential=True),
         KindSpec(Kind.EXTENSION_GRANTED, Audience.CITIZEN, CITIZEN_CHANNELS, CITIZEN_CHANNELS),

@@ -40,3 +40,9 @@ def retry_failed_deliveries() -> int:
     for delivery_id in ids:
         deliver(delivery_id)
     return len(ids)
+
+
+def send_all(delivery_ids: list[int]) -> None:
+    """Queue the sending of deliveries another module created (do_notify_staff)."""
+    for delivery_id in delivery_ids:
+        deliver(delivery_id)

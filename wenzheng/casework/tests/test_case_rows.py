@@ -89,11 +89,18 @@ def test_a_queue_holds_the_cases_of_every_ledger_of_the_jurisdiction(world):
     from wenzheng.accounts.models import OrgUnit, UnitKind
 
     district_ledger = OrgUnit.objects.create(
-        code="DL", name="区级台账", kind=UnitKind.DISTRICT, parent=world.city, runs_ledger=True, case_prefix="DL"
+        code="DL",
+        name="区级台账",
+        kind=UnitKind.DISTRICT,
+        parent=world.city,
+        runs_ledger=True,
+        case_prefix="DL",
     )
     in_city = new_case(world)
     from wenzheng.casework import actions
 
-    in_district = actions.do_receive_message(channel="web", org=district_ledger, subject="路灯不亮", body="一周了").case
+    in_district = actions.do_receive_message(
+        channel="web", org=district_ledger, subject="路灯不亮", body="一周了"
+    ).case
     listed = set(queue_cases(world.intake, "to_register").values_list("pk", flat=True))
     assert {in_city.pk, in_district.pk} <= listed

@@ -24,9 +24,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wenzheng.accounts.models import Membership, OrgUnit
@@ -422,29 +421,27 @@ def supervisors_of(org: OrgUnit) -> list[Any]:
 
 
 def notify_supervisors(warning_id: int) -> int:
-    """E-mail the organisation's supervisors (the workbench's hot-issue page lists it too)."""
+    """Tell the organisation's supervisors: an entry in each one's workbench inbox and, by their
+    notification preferences, an e-mail or SMS (sent by the queue, retried like every delivery).
+    The hot-issue page lists the warning too. Returns the number of supervisors told."""
+    from wenzheng.notifications.delivery import do_notify_staff
+    from wenzheng.notifications.kinds import Kind
+    from wenzheng.notifications.tasks import send_all
+
     warning = SurgeWarning.objects.select_related("issue", "org").filter(pk=warning_id).first()
     if warning is None:
         return 0
     issue = warning.issue
-    subject = _("Hot issue surging: %(title)s") % {"title": issue.title[:60]}
-    body = _(
-        "%(recent)s messages in the last days about “%(title)s” (%(place)s), against about %(baseline)s "
-        "usually.\nOpen it in the workbench: /workbench/hotspots/%(pk)s/"
-    ) % {
-        "recent": warning.recent,
+    supervisors = supervisors_of(warning.org)
+    context = {
         "title": issue.title,
         "place": issue.place or "—",
-        "baseline": warning.baseline,
-        "pk": issue.pk,
+        "recent": str(warning.recent),
+        "baseline": str(warning.baseline),
     }
-    sender = settings.DEFAULT_FROM_EMAIL
-    messages = [(subject, body, sender, [u.email]) for u in supervisors_of(warning.org) if u.email]
-    try:
-        return send_mass_mail(messages, fail_silently=False) if messages else 0
-    except Exception:
-        logger.exception("Could not e-mail the surge warning %s", warning_id)
-        return 0
+    path = reverse("workbench:hotspot", args=[issue.pk])
+    send_all(do_notify_staff(Kind.HOT_SURGE, supervisors, context, path=path, key=f"surge{warning.pk}"))
+    return len(supervisors)
 
 
 def do_acknowledge_surge(warning: SurgeWarning, *, acting_user: Any) -> None:

@@ -18,6 +18,8 @@ from wenzheng.insight.hotspots.selectors import top_issues
 from wenzheng.insight.hotspots.tests.conftest import NOW, assign_all, receive
 from wenzheng.insight.hotspots.tests.texts import SAME
 from wenzheng.insight.problems.models import CommonProblem
+from wenzheng.notifications.kinds import Channel, Kind
+from wenzheng.notifications.models import Notification, NotificationPreference
 
 
 def issue_of(case) -> HotIssue:
@@ -104,6 +106,15 @@ def test_it_warns_the_supervisors_once_per_surge(world, messages, committed):
     assert warnings.count() == 1
     assert HotIssue.objects.get(pk=issue.pk).surging
     assert len([m for m in mail.outbox if "supervisor@example.org" in m.to]) == 1
+    inbox = Notification.objects.filter(recipient=world.supervisor, kind=Kind.HOT_SURGE)
+    assert inbox.count() == 1
+    entry = inbox.get()
+    assert entry.link == f"/workbench/hotspots/{issue.pk}/"
+    assert issue.title in entry.body
+    assert entry.case is None
+    actions.notify_supervisors(warnings.get().pk)  # a job run twice tells nobody twice
+    assert inbox.count() == 1
+    assert len([m for m in mail.outbox if "supervisor@example.org" in m.to]) == 1
     quiet = later + timedelta(days=40)
     actions.do_refresh_heat(world.city, now=quiet)
     assert not HotIssue.objects.get(pk=issue.pk).surging  # the surge is over; a new one warns again
@@ -144,3 +155,19 @@ def test_it_uses_the_heat_weights_an_administrator_saved(world, messages):
     actions.do_refresh_heat(world.city, now=NOW)
     assert HotIssue.objects.get(pk=issue.pk).heat > before
     assert Membership.objects.filter(user=world.supervisor, role=Role.SUPERVISOR).exists()
+
+
+def test_a_surge_respects_each_supervisors_preferences(world, messages, committed):
+    world.supervisor.email = "supervisor@example.org"
+    world.supervisor.save(update_fields=["email"])
+    NotificationPreference.objects.create(
+        user=world.supervisor, kind=Kind.HOT_SURGE, channel=Channel.EMAIL, enabled=False
+    )
+    issue = issue_of(messages["same"][0])
+    warning = SurgeWarning.objects.create(
+        issue=issue, org=world.city, started_on=NOW.date(), raised_at=NOW, recent=6, baseline=0.5
+    )
+    told = actions.notify_supervisors(warning.pk)
+    assert told >= 1
+    assert Notification.objects.filter(recipient=world.supervisor, kind=Kind.HOT_SURGE).count() == 1
+    assert not [m for m in mail.outbox if "supervisor@example.org" in m.to]
