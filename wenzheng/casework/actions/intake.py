@@ -80,8 +80,8 @@ class Receipt:
 def allocate_number(org: OrgUnit, year: int) -> tuple[int, str]:
     """Next gapless number for ``org`` and ``year``; must run inside the registering transaction.
 
-    The conditional UPDATE takes the counter row's lock until commit, so concurrent registrations
-    queue on it (PostgreSQL) or on the database write lock (SQLite); a rollback returns the number.
+    The upsert takes the counter row's lock until commit, so concurrent registrations queue on it
+    (PostgreSQL) or on the database write lock (SQLite); a rollback returns the number.
     """
     seq = _next_value(org.pk, year)
     number = settings.WENZHENG_CASE_NUMBER_FORMAT.format(prefix=org.case_prefix, year=year, seq=seq)
