@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenzheng.accounts.roles import Role
 from wenzheng.core import crypto
-from wenzheng.core.fields import BlindIndexField, EncryptedCharField
+from wenzheng.core.fields import BlindIndexedModel, BlindIndexedQuerySet, BlindIndexField, EncryptedCharField
 
 
 class UnitKind(models.TextChoices):
@@ -136,8 +137,14 @@ class OrgUnit(models.Model):
         return other.path.startswith(self.path)
 
 
-class User(AbstractUser):
+class UserManager(DjangoUserManager.from_queryset(BlindIndexedQuerySet)):  # type: ignore[misc]
+    """Django's user manager whose ``update()`` keeps the phone's blind index."""
+
+
+class User(BlindIndexedModel, AbstractUser):
     """A staff member or a registered citizen. Staff are users with memberships."""
+
+    objects: ClassVar[UserManager] = UserManager()
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     # Encrypted at rest; login by phone and uniqueness go through the blind index (core/crypto.py).

@@ -7,8 +7,10 @@ sense on randomised ciphertext: ``isnull`` and equality with "" (empty or not). 
 nothing; look the value up through its ``BlindIndexField`` instead.
 
 ``BlindIndexField(source="phone", normalise="phone")`` keeps the keyed digest of another field's
-value up to date whenever the row is saved or bulk-created (``pre_save``). A ``QuerySet.update()``
-or ``save(update_fields=[...])`` that changes the source must name the index too.
+value up to date whenever the row is saved or bulk-created (``pre_save``). A model with such
+fields uses ``BlindIndexedQuerySet`` (its ``update()`` sets the index beside the source) and
+``BlindIndexedModel`` (``save(update_fields=[source])`` saves the index too), so no path leaves
+an index that no longer matches its number.
 """
 
 from __future__ import annotations
@@ -102,3 +104,48 @@ class BlindIndexField(models.CharField):
     def lookup_value(self, value: str | None) -> str:
         """What to filter this column with to find ``value``."""
         return crypto.blind_index(value, normalise=self.normalise)
+
+
+def _blind_indexes(model: type[models.Model]) -> list[BlindIndexField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+
+
+def with_blind_indexes(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` of an update, with the blind index of every source it sets. A source set from
+    an expression (F(), a subquery) cannot be digested here: that is refused, unless the update
+    names the index itself."""
+    out = dict(values)
+    for index in _blind_indexes(model):
+        if index.source not in values or index.name in values or index.attname in values:
+            continue
+        value = values[index.source]
+        if hasattr(value, "resolve_expression"):
+            raise FieldError(
+                f"{model.__name__}.{index.source} is updated from an expression: set {index.name} in the "
+                "same update."
+            )
+        out[index.name] = index.lookup_value(value)
+    return out
+
+
+class BlindIndexedQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        return super().update(**with_blind_indexes(self.model, kwargs))
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
+class BlindIndexedModel(models.Model):
+    """Saving only a blind index's source (``update_fields``) saves the index with it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            named = set(fields)
+            extra = [i.name for i in _blind_indexes(type(self)) if i.source in named and i.name not in named]
+            if extra:
+                kwargs["update_fields"] = [*fields, *extra]
+        super().save(*args, **kwargs)

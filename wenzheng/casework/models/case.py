@@ -11,7 +11,7 @@ from wenzheng.accounts.models import Mailbox, OrgUnit
 from wenzheng.casework.models.category import Category
 from wenzheng.casework.workflow import State
 from wenzheng.core.choices import choice_label
-from wenzheng.core.fields import BlindIndexField, EncryptedCharField
+from wenzheng.core.fields import BlindIndexedModel, BlindIndexedQuerySet, BlindIndexField, EncryptedCharField
 
 
 class Channel(models.TextChoices):
@@ -56,7 +56,7 @@ class CaseCounter(models.Model):
         return f"{self.org} {self.year}: {self.value}"
 
 
-class Case(models.Model):
+class Case(BlindIndexedModel):
     # Identity
     # Foreign keys led by a composite index below get no index of their own (db_index=False), and
     # those that are mostly empty get partial indexes: every index is paid on each insert.
@@ -180,6 +180,8 @@ class Case(models.Model):
     # Optimistic concurrency and the head of the event chain: version == number of events.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     last_event_hash = models.CharField(_("last event hash"), max_length=64, blank=True, editable=False)
+
+    objects = BlindIndexedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case")

@@ -216,3 +216,32 @@ def test_it_refuses_development_keys_in_production(settings) -> None:
     settings.WENZHENG_FIELD_KEYS = ["not-a-key"]
     ids = {error.id for error in run_checks(tags=["security"], include_deployment_checks=True)}
     assert "wenzheng.E011" in ids
+
+
+def test_an_update_of_a_phone_keeps_its_blind_index(world: World) -> None:
+    from django.db.models import F
+
+    case = new_case(world, contact_phone="13900001111")
+    Case.objects.filter(pk=case.pk).update(contact_phone="139 0000 2222")
+    assert (
+        Case.objects.filter(contact_phone_index=crypto.blind_index("13900002222", normalise="phone")).get()
+        == case
+    )
+    assert not Case.objects.filter(
+        contact_phone_index=crypto.blind_index("13900001111", normalise="phone")
+    ).exists()
+    User.objects.filter(pk=world.citizen.pk).update(phone="13700003333")
+    assert User.objects.get(phone_index=crypto.blind_index("13700003333", normalise="phone")) == world.citizen
+    with pytest.raises(FieldError):
+        Case.objects.filter(pk=case.pk).update(contact_phone=F("contact_name"))
+    Case.objects.filter(pk=case.pk).update(contact_phone="", contact_phone_index="")  # named: left as given
+    assert Case.objects.get(pk=case.pk).contact_phone_index == ""
+
+
+def test_saving_only_the_phone_saves_its_blind_index(world: World) -> None:
+    case = new_case(world, contact_phone="13900001111")
+    case.contact_phone = "13900004444"
+    case.save(update_fields=["contact_phone"])
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.contact_phone == "13900004444"
+    assert stored.contact_phone_index == crypto.blind_index("13900004444", normalise="phone")

@@ -45,6 +45,6 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def my_messages(request: HttpRequest) -> HttpResponse:
-    qs = request.user.cases.all()  # type: ignore[union-attr]
+    qs = request.user.cases.all()  # type: ignore[union-attr,misc]
     page = keyset_page(qs, request.GET.get("cursor"), size=20)
     return render(request, "portal/my.html", {"page": page})
