@@ -17,8 +17,7 @@ def notify_event(event_id: int) -> int:
     from wenzheng.notifications.delivery import do_notify_event
 
     ids = do_notify_event(event_id)
-    for delivery_id in ids:
-        deliver(delivery_id)
+    send_all(ids)
     return len(ids)
 
 
@@ -37,12 +36,11 @@ def retry_failed_deliveries() -> int:
     from wenzheng.notifications.delivery import retryable_deliveries
 
     ids = retryable_deliveries()
-    for delivery_id in ids:
-        deliver(delivery_id)
+    send_all(ids)
     return len(ids)
 
 
 def send_all(delivery_ids: list[int]) -> None:
-    """Queue the sending of deliveries another module created (do_notify_staff)."""
+    """Queue the sending of each delivery (one job each, retried on its own)."""
     for delivery_id in delivery_ids:
         deliver(delivery_id)

@@ -16,7 +16,6 @@ code paths except through them.
 from __future__ import annotations
 
 import io
-import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,8 +44,6 @@ from wenzheng.insight.hotspots.models import (
     SurgeWarning,
 )
 from wenzheng.lib.masking import mask_text
-
-logger = logging.getLogger(__name__)
 
 REBUILD_DAYS = 400  # the batch grouping reads the cases of the last 400 days
 ASSIGN_DAYS = 90  # a new message may join issues active in the last 90 days
