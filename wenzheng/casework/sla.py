@@ -214,9 +214,12 @@ class ClockStatus:
 
 def clock_statuses(case: Case, now: datetime) -> list[ClockStatus]:
     """Every clock of the case with working time left (or how late), for the case page."""
+    clocks = list(CaseClock.objects.filter(case=case).order_by("handling_round", "started_at", "pk"))
+    if not clocks:
+        return []
     calendar = calendar_for(case.org)
     statuses = []
-    for c in CaseClock.objects.filter(case=case).order_by("handling_round", "started_at", "pk"):
+    for c in clocks:
         end = c.stopped_at or now
         if end <= c.due_at:
             left, late_days = calendar.working_minutes_between(end, c.due_at), 0

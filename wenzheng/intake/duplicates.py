@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
@@ -30,10 +29,6 @@ from wenzheng.casework.models import Case
 from wenzheng.casework.workflow import State
 from wenzheng.core.crypto import blind_index
 from wenzheng.lib.phones import phone_key
-
-if TYPE_CHECKING:
-    # Typing only: django-stubs' helper for querysets carrying .annotate() fields.
-    from django_stubs_ext import WithAnnotations
 
 # --- Tunables -----------------------------------------------------------------------------------
 
@@ -79,21 +74,21 @@ RECENT_BONUS_WINDOW = timedelta(hours=48)
 CONTENT_HIGH = 0.6
 CONTENT_SOME = 0.3
 
-# Fields the scoring and the operator's candidate list need; the body is fetched cut (``text_head``).
-_FIELDS = (
+# What the pair score reads of each candidate, fetched as plain values (no model instance is built
+# for the hundreds of rows one lookup scores): the body cut in SQL, and the phone as its blind index
+# (equal exactly when the phone_key()s are equal), so no candidate's number is decrypted.
+_SCORED = (
     "id",
-    "org_id",
-    "number",
-    "channel",
     "subject",
-    "state",
-    "received_at",
-    "contact_phone",
+    "text_head",
+    "contact_phone_index",
     "citizen_id",
-    "category_id",
     "territory_id",
-    "merged_into_id",
+    "category_id",
+    "received_at",
 )
+# What the operator's list shows of the few candidates kept.
+_SHOWN = ("id", "org_id", "number", "channel", "subject", "state", "received_at", "merged_into_id")
 
 # Formulae of citizen messages that say nothing about the appeal: greetings, addressing leaders,
 # "I want to report … please solve … thank you". They are in almost every message, so they would
@@ -202,19 +197,13 @@ class DuplicateCandidate:
     reasons: tuple[str, ...]  # short reasons shown to the operator, translated (Chinese in the UI)
 
 
-class _TextHead(TypedDict):
-    text_head: str  # the first TEXT_LIMIT characters of the body
+type _Scored = tuple[int, str, str, str, int | None, int | None, int | None, datetime]
 
 
-type _Fetched = WithAnnotations[Case, _TextHead]
-
-
-def _base(case: Case, since: datetime, until: datetime) -> QuerySet[_Fetched]:
+def _base(case: Case, since: datetime, until: datetime) -> QuerySet[Case]:
     qs = (
         Case.objects.filter(org_id=case.org_id, received_at__gte=since, received_at__lte=until)
         .exclude(state=State.MERGED)
-        .only(*_FIELDS)
-        .annotate(text_head=Substr("body", 1, TEXT_LIMIT))
         .order_by("-received_at", "-id")
     )
     if case.pk is not None:
@@ -224,7 +213,7 @@ def _base(case: Case, since: datetime, until: datetime) -> QuerySet[_Fetched]:
     return qs
 
 
-def _candidate_querysets(case: Case, window_days: int) -> Iterable[QuerySet[_Fetched]]:
+def _candidate_querysets(case: Case, window_days: int) -> Iterable[QuerySet[Case]]:
     """The bounded queries, each served by an index on its filter column and received_at."""
     anchor = case.received_at
     # The window is centred on the case's own arrival, not on "now": registering a backlog case
@@ -261,7 +250,9 @@ class Appeal:
     the bigrams are computed once per message, not once per pair."""
 
     grams: frozenset[str]
-    phone: str = ""  # phone_key() of the contact phone
+    # The contact phone's identity, "" for none: its phone_key() in an export row (``Appeal.of``),
+    # its blind index for a case of the ledger. Only ever compared with the same kind.
+    phone: str = ""
     citizen: Hashable | None = None  # the citizen account; None when anonymous
     territory: Hashable | None = None
     category: Hashable | None = None
@@ -289,12 +280,12 @@ class Appeal:
         )
 
 
-def appeal_of(case: Case, body_head: str | None = None) -> Appeal:
-    """The case as the pair score sees it; ``body_head`` is the body already cut in SQL."""
-    return Appeal.of(
-        case.subject,
-        case.body if body_head is None else body_head,
-        phone=case.contact_phone,
+def appeal_of(case: Case) -> Appeal:
+    """The case as the pair score sees it. Its phone is the blind index of its number, as the
+    candidates' are (see ``_SCORED``)."""
+    return Appeal(
+        grams=bigrams(_similarity_text(case.subject, case.body[:TEXT_LIMIT])),
+        phone=blind_index(case.contact_phone, normalise="phone"),
         citizen=case.citizen_id,
         territory=case.territory_id,
         category=case.category_id,
@@ -381,16 +372,31 @@ def find_duplicate_candidates(
         return []
     query = appeal_of(case)
     seen: set[int] = set()
-    scored: list[DuplicateCandidate] = []
+    scored: list[tuple[PairScore, int, datetime]] = []
     for queryset in _candidate_querysets(case, window_days):
-        for other in queryset:
-            if other.pk in seen:
+        rows: Iterable[_Scored] = queryset.annotate(text_head=Substr("body", 1, TEXT_LIMIT)).values_list(
+            *_SCORED
+        )
+        for pk, subject, text_head, phone_index, citizen, territory, category, received_at in rows:
+            if pk in seen:
                 continue
-            seen.add(other.pk)
-            pair = score_pair(query, appeal_of(other, other.text_head))
+            seen.add(pk)
+            other = Appeal(
+                grams=bigrams(_similarity_text(subject, text_head)),
+                phone=phone_index,
+                citizen=citizen,
+                territory=territory,
+                category=category,
+                received_at=received_at,
+            )
+            pair = score_pair(query, other)
             if pair.score >= min_score:
-                scored.append(
-                    DuplicateCandidate(case=other, score=round(pair.score, 4), reasons=pair.reasons)
-                )
-    scored.sort(key=lambda c: (c.score, c.case.received_at, c.case.pk), reverse=True)
-    return scored[:limit]
+                scored.append((pair, pk, received_at))
+    scored.sort(key=lambda found: (found[0].score, found[2], found[1]), reverse=True)
+    kept = scored[:limit]
+    shown = Case.objects.only(*_SHOWN).in_bulk([pk for _pair, pk, _at in kept])
+    return [
+        DuplicateCandidate(case=shown[pk], score=round(pair.score, 4), reasons=pair.reasons)
+        for pair, pk, _at in kept
+        if pk in shown
+    ]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from wenzheng.casework import actions
 from wenzheng.casework.workflow import State
@@ -78,3 +79,23 @@ def test_it_pages_by_keyset_without_repeating_or_skipping(world):
     assert len(set(seen)) == 120
     response = client.get(url + "?cursor=not-a-cursor")
     assert response.status_code == 200
+
+
+def test_the_case_page_asks_only_for_the_lists_the_case_has(world):
+    """One query tells which side lists (replies, links, follow-ups …) hold rows; an empty list is
+    not asked for, and a list that gains a row costs exactly its own query."""
+    from wenzheng.casework.models import CaseLink
+
+    client = Client()
+    client.force_login(world.supervisor)
+    case = case_in_state(world, State.HANDLING)
+    other = new_case(world)
+    url = reverse("workbench:case", args=[case.number])
+    alone = count_queries(client, url)
+    assert other.number not in client.get(url).content.decode()
+
+    CaseLink.objects.create(case=other, other=case, created_by=world.intake, created_at=timezone.now())
+    linked = count_queries(client, url)
+
+    assert linked == alone + 1
+    assert other.number in client.get(url).content.decode()

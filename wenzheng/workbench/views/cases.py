@@ -14,7 +14,7 @@ from wenzheng.accounts.models import OrgUnit
 from wenzheng.casework.access import access_case_by_number, available_actions, can_see_contact
 from wenzheng.casework.contact_log import do_log_contact_access
 from wenzheng.casework.models import Case, CaseLink, Category, ContactAccessPlace, ReplyTemplate
-from wenzheng.casework.selectors import get_case_events, get_dispatch_proposal
+from wenzheng.casework.selectors import case_sections, get_case_events, get_dispatch_proposal
 from wenzheng.casework.sla import clock_statuses
 from wenzheng.casework.workflow import State
 from wenzheng.core import clock
@@ -69,26 +69,49 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None 
         "email": case.contact_email if sees_contact else mask_email(case.contact_email),
         "masked": not sees_contact,
     }
-    proposal = get_dispatch_proposal(case.org, case.category, case.territory) if case.category else None
-    links = CaseLink.objects.filter(case=case).select_related("other") | CaseLink.objects.filter(other=case)
+    action_names = {t.action for t in offered}
+    # The catalogue's proposal is shown in the registration form only.
+    proposal = (
+        get_dispatch_proposal(case.org, case.category, case.territory)
+        if case.category and "register" in action_names
+        else None
+    )
+    present = case_sections(case)
+    links: list[CaseLink] = []
+    if present & {"links_out", "links_in"}:
+        links = list(
+            (CaseLink.objects.filter(case=case) | CaseLink.objects.filter(other=case)).select_related(
+                "case", "other"
+            )
+        )
     return {
         "case": case,
-        "action_names": {t.action for t in offered},
+        "action_names": action_names,
         "contact": contact,
         "events": get_case_events(case),
         "clocks": clock_statuses(case, now),
         "forms": forms,
-        "co_handlings": case.co_handlings.select_related("unit", "opinion_by"),
-        "replies": case.replies.select_related("unit", "drafted_by", "signed_off_by", "reviewed_by").order_by(
-            "-drafted_at"
+        "co_handlings": (
+            case.co_handlings.select_related("unit", "opinion_by") if "co_handlings" in present else []
         ),
-        "extensions": case.extensions.select_related("requested_by", "decided_by").order_by("-requested_at"),
-        "follow_ups": case.follow_ups.order_by("-created_at"),
-        "attachments": case.attachments.order_by("created_at"),
+        "replies": (
+            case.replies.select_related("unit", "drafted_by", "signed_off_by", "reviewed_by").order_by(
+                "-drafted_at"
+            )
+            if "replies" in present
+            else []
+        ),
+        "extensions": (
+            case.extensions.select_related("requested_by", "decided_by").order_by("-requested_at")
+            if "extensions" in present
+            else []
+        ),
+        "follow_ups": case.follow_ups.order_by("-created_at") if "follow_ups" in present else [],
+        "attachments": case.attachments.order_by("created_at") if "attachments" in present else [],
         "duplicates": _duplicates(case),
         "proposal": proposal,
         "suggestion": _suggestion(case),
-        "links": links.select_related("case", "other"),
+        "links": links,
         "now": now,
     }
 
