@@ -7,6 +7,10 @@
 #   deploy/smoke.sh                  # from the repository root; needs nginx, openssl, curl, psql
 #   SMOKE_DEMO=0 deploy/smoke.sh     # skip loading the demo (then only pages that need no data)
 #   SMOKE_REUSE=1 deploy/smoke.sh    # keep the database for the next SMOKE_REUSE=1 run
+#   SMOKE_IMAGE=wenzheng:latest deploy/smoke.sh
+#                                    # the application (checks, migrations, demo, gunicorn, worker,
+#                                    # scheduler) from the container image instead of .venv, on the
+#                                    # host's network; SMOKE_ENGINE=podman when docker is not there
 #
 # Exit status 0 when every check passed. Everything it starts is stopped, and its database dropped.
 set -eu
@@ -25,6 +29,23 @@ T=$(mktemp -d /tmp/wenzheng-smoke.XXXXXX)
 chmod 0755 "$T"  # nginx workers (an unprivileged user) read the static files under it
 PIDS=""
 FAILED=0
+IMAGE=${SMOKE_IMAGE:-}
+ENGINE=${SMOKE_ENGINE:-docker}
+GUNICORN_CONF="$ROOT/deploy/gunicorn.conf.py"
+[ -n "$IMAGE" ] && GUNICORN_CONF=/opt/wenzheng/deploy/gunicorn.conf.py  # where the image has it
+
+# app PROGRAM ARGS...: a program of the application, from .venv or inside the image (with this
+# run's environment and its scratch directory mounted at the same path, as the image's own user).
+# Started in the background, it execs, so $! is the program (or the engine's client, which passes
+# signals on to the container): the TERM checks below reach it.
+app() {
+    prog=$1
+    shift
+    if [ -z "$IMAGE" ]; then
+        exec "$PY/$prog" "$@"
+    fi
+    exec "$ENGINE" run --rm --network host --env-file "$T/app.env" -v "$T/srv:$T/srv" "$IMAGE" "$prog" "$@"
+}
 
 say() { printf '%s\n' "$*"; }
 ok() { say "  ok    $*"; }
@@ -88,6 +109,12 @@ export DATABASE_REPLICA_URLS DJANGO_SECRET_KEY WENZHENG_AUDIT_KEY WENZHENG_QUERY
     WENZHENG_BLIND_INDEX_KEY DATABASE_URL WENZHENG_QUEUE_URL WENZHENG_CACHE WENZHENG_REDIS_PREFIX WENZHENG_VAR_DIR \
     DJANGO_STATIC_ROOT DJANGO_MEDIA_ROOT WENZHENG_BIND WENZHENG_WEB_WORKERS WENZHENG_SITE_URL DJANGO_CSRF_TRUSTED_ORIGINS
 mkdir -p "$T/srv/media" "$T/srv/var"
+if [ -n "$IMAGE" ]; then
+    env | grep -E '^(DJANGO_|WENZHENG_|DATABASE_|DB_)' >"$T/app.env"
+    chmod 1777 "$T/srv" "$T/srv/media" "$T/srv/var"  # the image runs as its own user (uid 10001)
+    say "== image $IMAGE ($ENGINE)"
+    ok "$("$ENGINE" image inspect --format '{{.Id}} {{.Size}} bytes, user {{.Config.User}}' "$IMAGE")"
+fi
 cd "$ROOT"
 
 say "== settings and database"
@@ -99,22 +126,22 @@ else
     psql "$PG/postgres" -qAtc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
     psql "$PG/postgres" -qAtc "CREATE DATABASE $DB" >/dev/null
 fi
-out=$("$PY/wenzheng" check --deploy 2>&1) || true
+out=$(app wenzheng check --deploy 2>&1) || true
 if printf '%s' "$out" | grep -q "System check identified no issues"; then
     ok "wenzheng check --deploy: $(printf '%s' "$out" | tail -1)"
 else
     bad "wenzheng check --deploy:"; say "$out"
 fi
 start=$(date +%s)
-"$PY/wenzheng" deploy_migrate --verbosity 0
+(app wenzheng deploy_migrate --verbosity 0)
 ok "deploy_migrate in $(($(date +%s) - start)) s"
-"$PY/wenzheng" createcachetable >/dev/null
-"$PY/wenzheng" collectstatic --noinput --verbosity 0
+(app wenzheng createcachetable) >/dev/null
+(app wenzheng collectstatic --noinput --verbosity 0)
 [ -f "$DJANGO_STATIC_ROOT/staticfiles.json" ] && ok "collectstatic wrote the manifest ($(find "$DJANGO_STATIC_ROOT" -type f | wc -l) files)" || bad "no staticfiles.json"
 find "$DJANGO_STATIC_ROOT" -type f \( -name '*.css' -o -name '*.js' -o -name '*.svg' \) -exec gzip -k -9 {} +
 if [ "${SMOKE_DEMO:-1}" = 1 ] && [ "$FRESH" = 1 ]; then
     start=$(date +%s)
-    "$PY/wenzheng" demo load >/dev/null 2>&1 || bad "demo load"
+    (app wenzheng demo load) >/dev/null 2>&1 || bad "demo load"
     ok "demo loaded in $(($(date +%s) - start)) s"
 fi
 
@@ -124,13 +151,13 @@ if nginx -t -p "$T" -c "$T/nginx.conf" >"$T/nginx-t.log" 2>&1; then ok "nginx -t
 nginx -p "$T" -c "$T/nginx.conf"
 
 say "== gunicorn (deploy/gunicorn.conf.py), worker and scheduler"
-"$PY/gunicorn" --config deploy/gunicorn.conf.py wenzheng.wsgi:application >"$T/gunicorn.log" 2>&1 &
+app gunicorn --config "$GUNICORN_CONF" wenzheng.wsgi:application >"$T/gunicorn.log" 2>&1 &
 GUNICORN=$!
 PIDS="$PIDS $GUNICORN"
-"$PY/wenzheng" run_huey --no-periodic --graceful-signal TERM --shutdown-timeout 10 >"$T/worker.log" 2>&1 &
+app wenzheng run_huey --no-periodic --graceful-signal TERM --shutdown-timeout 10 >"$T/worker.log" 2>&1 &
 WORKER=$!
 PIDS="$PIDS $WORKER"
-"$PY/wenzheng" run_huey --workers 1 --graceful-signal TERM --shutdown-timeout 10 >"$T/scheduler.log" 2>&1 &
+app wenzheng run_huey --workers 1 --graceful-signal TERM --shutdown-timeout 10 >"$T/scheduler.log" 2>&1 &
 SCHEDULER=$!
 PIDS="$PIDS $SCHEDULER"
 for _ in $(seq 60); do
@@ -158,7 +185,7 @@ if [ "${SMOKE_DEMO:-1}" = 1 ]; then
 fi
 
 # Static: a hashed name from the manifest, served by nginx, cached for a year, never by gunicorn.
-css=$("$PY/python" -c "import json,sys; m=json.load(open(sys.argv[1]))['paths']; print(m['portal/portal.css'])" "$DJANGO_STATIC_ROOT/staticfiles.json")
+css=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['paths']; print(m['portal/portal.css'])" "$DJANGO_STATIC_ROOT/staticfiles.json")
 $C -D "$T/css.h" -o "$T/css.body" -H 'Accept-Encoding: gzip' "$H/static/$css"
 head -1 "$T/css.h" | grep -q ' 200' && ok "static $css 200" || bad "static $css: $(head -1 "$T/css.h")"
 grep -qi '^cache-control: public, max-age=31536000, immutable' "$T/css.h" && ok "hashed static cached a year, immutable" || bad "static cache header"

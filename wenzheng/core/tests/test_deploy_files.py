@@ -215,7 +215,7 @@ def test_it_configures_gunicorn_from_the_environment() -> None:
     assert values["control_socket_disable"] == "True"
 
 
-@pytest.mark.parametrize("script", ["entrypoint.sh", "smoke.sh", "nginx/render-local.sh"])
+@pytest.mark.parametrize("script", ["entrypoint.sh", "smoke.sh", "base-image.sh", "nginx/render-local.sh"])
 def test_it_writes_shell_scripts_sh_can_parse(script: str) -> None:
     path = DEPLOY / script
     assert os.access(path, os.X_OK), f"{script} is not executable"
