@@ -365,8 +365,9 @@ def find_duplicate_candidates(
 ) -> list[DuplicateCandidate]:
     """Cases of the same organisation that may be the same appeal as ``case``, best first.
 
-    Never the case itself, a merged case, or a case merged into this one. At most five queries
-    whatever the size of the ledger; ordered by score, then the most recent.
+    Never the case itself, a merged case, or a case merged into this one. At most five queries for
+    the candidates and one for the cases kept, whatever the size of the ledger; ordered by score,
+    then the most recent.
     """
     if limit <= 0:
         return []
