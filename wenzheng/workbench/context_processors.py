@@ -1,9 +1,8 @@
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 
-from wenzheng.accounts.policy import memberships_of, oversight_scopes
+from wenzheng.accounts.policy import memberships_of
 from wenzheng.accounts.roles import Role
 
 
@@ -18,13 +17,9 @@ def nav(request: HttpRequest) -> dict[str, Any]:
 
 
 def open_alert_count(user: Any) -> int:
-    """Unacknowledged warnings of the ledgers in the user's supervision jurisdictions (the ledgers
-    ``ledger_orgs`` lists), counted in one query."""
+    """Unacknowledged warnings of the ledgers in the user's supervision jurisdictions (one query)."""
     from wenzheng.insight.router.models import Alert
+    from wenzheng.workbench.views.common import ledger_queryset
 
-    within = Q()
-    for jurisdiction in oversight_scopes(user, {Role.SUPERVISOR}):
-        within |= Q(org__path__startswith=jurisdiction.path)
-    if not within:
-        return 0
-    return Alert.objects.filter(within, org__runs_ledger=True, acknowledged_at__isnull=True).count()
+    ledgers = ledger_queryset(user, {Role.SUPERVISOR})
+    return Alert.objects.filter(org__in=ledgers, acknowledged_at__isnull=True).count()

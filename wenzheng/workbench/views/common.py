@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 
@@ -58,13 +59,20 @@ def user_roles(user: Any) -> set[str]:
     return {m.role for m in memberships_of(user)}
 
 
-def ledger_orgs(user: Any, roles: set[Role] | None = None) -> list[OrgUnit]:
-    """The ledgers (organisations running one) within the user's oversight jurisdictions."""
-    orgs: dict[int, OrgUnit] = {}
+def ledger_queryset(user: Any, roles: set[Role] | None = None) -> QuerySet[OrgUnit]:
+    """The ledgers (organisations running one) within the user's oversight jurisdictions, as one
+    condition (usable as a subquery)."""
+    within = Q()
     for jurisdiction in oversight_scopes(user, roles) if roles else oversight_scopes(user):
-        for org in OrgUnit.objects.filter(runs_ledger=True, path__startswith=jurisdiction.path):
-            orgs[org.pk] = org
-    return sorted(orgs.values(), key=lambda o: o.path)
+        within |= Q(path__startswith=jurisdiction.path)
+    if not within:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(within, runs_ledger=True)
+
+
+def ledger_orgs(user: Any, roles: set[Role] | None = None) -> list[OrgUnit]:
+    """``ledger_queryset`` as a list, by path."""
+    return list(ledger_queryset(user, roles).order_by("path"))
 
 
 def is_htmx(request: HttpRequest) -> bool:
