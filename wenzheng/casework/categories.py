@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenzheng.casework.models import Category
 from wenzheng.core.errors import InvalidInput
+from wenzheng.lib.spreadsheet import decode_csv
 
 # The column titles of the board export: data, not UI text, so they are not translated.
 HEADER = ["一级分类", "二级分类", "三级分类"]
@@ -26,38 +28,38 @@ class LoadResult:
 def read_category_rows(path: Path) -> list[tuple[str, ...]]:
     """Validate the whole file before anything is written; errors name the line."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip() for h in next(reader, [])]
-            if header[:3] != HEADER:
-                raise InvalidInput(
-                    _("Line 1: the header should be %(expected)s, not %(actual)s.")
-                    % {"expected": ",".join(HEADER), "actual": ",".join(header)},
-                    line=1,
-                )
-            rows = []
-            for line, row in enumerate(reader, start=2):
-                cells = tuple(c.strip() for c in row[:3])
-                if not any(cells):
-                    continue
-                if not cells[0]:
-                    raise InvalidInput(
-                        _("Line %(line)s: the first-level category is missing.") % {"line": line}, line=line
-                    )
-                if len(cells) > 2 and cells[2] and not cells[1]:
-                    raise InvalidInput(
-                        _("Line %(line)s: a third-level category needs a second-level one.") % {"line": line},
-                        line=line,
-                    )
-                if any(len(c) > MAX_NAME for c in cells):
-                    raise InvalidInput(
-                        _("Line %(line)s: a category name is longer than %(limit)s characters.")
-                        % {"line": line, "limit": MAX_NAME},
-                        line=line,
-                    )
-                rows.append(tuple(c for c in cells if c))
+        text = decode_csv(path.read_bytes())
     except UnicodeDecodeError as exc:
-        raise InvalidInput(_("The file is not a UTF-8 encoded CSV.")) from exc
+        raise InvalidInput(_("The CSV file is neither in UTF-8 nor in GB18030 (GBK) encoding.")) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    if header[:3] != HEADER:
+        raise InvalidInput(
+            _("Line 1: the header should be %(expected)s, not %(actual)s.")
+            % {"expected": ",".join(HEADER), "actual": ",".join(header)},
+            line=1,
+        )
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        cells = tuple(c.strip() for c in row[:3])
+        if not any(cells):
+            continue
+        if not cells[0]:
+            raise InvalidInput(
+                _("Line %(line)s: the first-level category is missing.") % {"line": line}, line=line
+            )
+        if len(cells) > 2 and cells[2] and not cells[1]:
+            raise InvalidInput(
+                _("Line %(line)s: a third-level category needs a second-level one.") % {"line": line},
+                line=line,
+            )
+        if any(len(c) > MAX_NAME for c in cells):
+            raise InvalidInput(
+                _("Line %(line)s: a category name is longer than %(limit)s characters.")
+                % {"line": line, "limit": MAX_NAME},
+                line=line,
+            )
+        rows.append(tuple(c for c in cells if c))
     return rows
 
 

@@ -40,6 +40,13 @@ therefore goes through ``safe_cell`` before it is written. Plain Python plus ope
     wide enough for its header (CJK characters count double), since rows are streamed and
     cannot be measured.
 
+``decode_csv(data) -> str``
+    The text of a CSV file as offices save it: UTF-8 (with or without a byte order mark) first;
+    failing that GB18030, the superset of GBK in which Excel and WPS on Chinese Windows save
+    "CSV (逗号分隔)". UTF-8 is tried first because a GBK file is almost never valid UTF-8, while
+    many UTF-8 files are valid GB18030 (as mojibake). Raises ``UnicodeDecodeError`` when neither
+    reads the bytes.
+
 ``write_csv(headers, rows, tz=...) -> bytes``
     UTF-8 with a byte order mark (Excel on Chinese Windows otherwise reads the file as GBK and
     shows mojibake), CRLF line ends, minimal quoting by the csv module, every cell through
@@ -199,6 +206,17 @@ def _csv_text(value: CellValue) -> str:
     if isinstance(value, timedelta):
         return _safe_text(str(value))  # "-1 day, 23:00:00" must not read as a formula either
     return str(value)
+
+
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (BOM optional), else GB18030; ``UnicodeDecodeError`` when neither decodes ``data``."""
+    try:
+        return data.decode(CSV_ENCODINGS[0])
+    except UnicodeDecodeError:
+        return data.decode(CSV_ENCODINGS[1])
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]], *, tz: tzinfo = SHANGHAI) -> bytes:

@@ -51,6 +51,21 @@ def test_it_refuses_a_bad_file_and_writes_nothing(db, tmp_path):
     assert Category.objects.count() == 0
 
 
+def test_it_loads_a_tree_saved_as_gbk_and_refuses_undecodable_bytes(db, tmp_path):
+    path = tmp_path / "tree.csv"
+    path.write_bytes("一级分类,二级分类,三级分类\r\n城乡建设,住房保障,公租房\r\n".encode("gbk"))
+    assert do_load_categories(path).created == 3
+    assert list(Category.objects.order_by("level").values_list("name", flat=True)) == [
+        "城乡建设",
+        "住房保障",
+        "公租房",
+    ]
+    path.write_bytes("一级分类,二级分类,三级分类\n".encode() + b"\x80\xff\n")
+    with pytest.raises(CommandError, match="GB18030"):
+        call_command("categories", "load", str(path))
+    assert Category.objects.count() == 3
+
+
 def test_it_proposes_the_most_specific_dispatch_rule(world):
     mid = world.leaf.parent
     # Rules in the world: root → housing everywhere; mid in district A → district A.

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from wenzheng.lib.spreadsheet import Sheet, safe_cell, write_csv, write_xlsx
+from wenzheng.lib.spreadsheet import Sheet, decode_csv, safe_cell, write_csv, write_xlsx
 
 DANGEROUS = [
     '=HYPERLINK("http://evil","x")',
@@ -249,3 +249,16 @@ def test_it_writes_csv_values_in_local_time_and_plain_text() -> None:
 def test_it_writes_csv_from_a_generator() -> None:
     data = write_csv(["n"], ([i] for i in range(1000)))
     assert len(_csv_rows(data)) == 1001
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_decode_csv_reads_utf8_and_the_gbk_family(encoding):
+    text = "留言主题,留言详情\r\n𠀀小区停车难,“车位”紧张—怎么办？\r\n"
+    if encoding == "gbk":
+        text = text.replace("𠀀", "")  # outside GBK; GB18030 carries every character
+    assert decode_csv(text.encode(encoding)) == text
+
+
+def test_decode_csv_refuses_bytes_neither_encoding_reads():
+    with pytest.raises(UnicodeDecodeError):
+        decode_csv(b"a,b\n\x80\xff")

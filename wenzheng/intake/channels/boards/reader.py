@@ -6,6 +6,8 @@ subject). Optional: 答复意见 and 答复时间 (an official reply), 点赞数
 一级标签 (the board's level-1 category). Other columns are ignored.
 
 Cleaning, because exports are messy:
+- A CSV file is read as UTF-8 (byte order mark optional) or, failing that, as GB18030 — the GBK
+  superset in which Excel and WPS on Chinese Windows save CSV.
 - Cells are stripped; XLSX cells keep the page's tabs and newlines. A subject's inner whitespace
   becomes one space; a text keeps its line breaks, each line stripped, blank lines dropped.
 - A message without 留言详情 gets its subject as its text (the subject is all the citizen wrote).
@@ -45,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from wenzheng.casework.actions.imports import ImportRow, RowError
 from wenzheng.core import clock
 from wenzheng.core.errors import InvalidInput
+from wenzheng.lib.spreadsheet import decode_csv
 
 ID = "留言编号"
 USER = "留言用户"
@@ -129,9 +132,9 @@ def _records(header: list[str], rows: Iterator[tuple[int, tuple[Any, ...] | list
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[Record]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = decode_csv(path.read_bytes())
     except UnicodeDecodeError as exc:
-        raise InvalidInput(_("The file is not a UTF-8 encoded CSV.")) from exc
+        raise InvalidInput(_("The CSV file is neither in UTF-8 nor in GB18030 (GBK) encoding.")) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     header = _header(next(reader, []))
     _check_header(header)

@@ -106,21 +106,31 @@ def test_it_refuses_a_file_without_a_required_column(tmp_path, suffix):
     assert str(excinfo.value.message) == "The file has no column 留言用户、留言时间."
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+def test_it_reads_csv_as_excel_and_wps_save_it_on_chinese_windows(tmp_path, encoding):
+    lines = [",".join(BASIC), "7,张三,A3区路灯不亮,2019/5/1 8:00:00,晚上一片漆黑，老人出门摔倒"]
+    path = tmp_path / "board.csv"
+    path.write_bytes("\r\n".join(lines).encode(encoding))
+    [row] = read_board_file(path).rows
+    assert (row.external_ref, row.contact_name, row.subject) == ("7", "张三", "A3区路灯不亮")
+    assert row.body == "晚上一片漆黑，老人出门摔倒"
+
+
 def test_it_refuses_files_it_cannot_read(tmp_path):
-    gbk = tmp_path / "gbk.csv"
-    gbk.write_bytes(",".join(BASIC).encode("gbk"))
+    undecodable = tmp_path / "binary.csv"
+    undecodable.write_bytes(",".join(BASIC).encode() + b"\n\x80\xff\xfe\x81")
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip file")
     other = tmp_path / "board.txt"
     other.write_text("x")
     with override("en"):
         messages = []
-        for path in (gbk, broken, other):
+        for path in (undecodable, broken, other):
             with pytest.raises(InvalidInput) as excinfo:
                 read_board_file(path)
             messages.append(str(excinfo.value.message))
     assert messages == [
-        "The file is not a UTF-8 encoded CSV.",
+        "The CSV file is neither in UTF-8 nor in GB18030 (GBK) encoding.",
         "The file is not a readable XLSX workbook.",
         "Only .csv and .xlsx files can be imported.",
     ]
