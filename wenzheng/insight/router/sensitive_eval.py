@@ -131,6 +131,10 @@ BROAD_SEEDS = tuple(
         "感染",
     ]
 )
+# Second round (2026-11-22), drawn after the lexicon was frozen, from the rows the first sample left, with
+# its own generator: a fresh test set ("test2"), labelled before the screen was run on it.
+SEED_2 = 20261122
+SAMPLE_DRAWS_2: tuple[tuple[str, int], ...] = (("strong", 300), ("broad", 60))
 STRATA = ("strong", "broad", "rest")
 
 # Stratum sizes over both data files, as counted by :func:`count_strata` when the sample was drawn.
@@ -183,22 +187,32 @@ def count_strata(data_dir: str | Path) -> dict[str, int]:
 
 
 def sample_rows(
-    data_dir: str | Path, draws: Sequence[tuple[str, int]] = SAMPLE_DRAWS, seed: int = SEED
+    data_dir: str | Path,
+    draws: Sequence[tuple[str, int]] = SAMPLE_DRAWS,
+    seed: int = SEED,
+    exclude: Iterable[tuple[str, int]] = (),
 ) -> list[tuple[str, int, str, str]]:
-    """The stratified sample: (file, 1-based row, stratum, subject sha1), reproducible from ``seed``."""
+    """The stratified sample: (file, 1-based row, stratum, subject sha1), reproducible from ``seed``;
+    rows in ``exclude`` (file, row) are never drawn."""
     by_stratum: dict[str, list[tuple[str, int, str]]] = {s: [] for s in STRATA}
     for file in DATA_FILES:
         for i, (subject, body) in enumerate(read_rows(data_dir, file), start=1):
             by_stratum[stratum_of(subject, body)].append((file, i, subject_sha1(subject)))
     rng = random.Random(seed)
     out: list[tuple[str, int, str, str]] = []
-    taken: set[tuple[str, int]] = set()
+    taken: set[tuple[str, int]] = set(exclude)
     for stratum, k in draws:
         pool = [r for r in by_stratum[stratum] if (r[0], r[1]) not in taken]
         for file, row, sha in sorted(rng.sample(pool, k)):
             taken.add((file, row))
             out.append((file, row, stratum, sha))
     return out
+
+
+def second_sample(data_dir: str | Path) -> list[tuple[str, int, str, str]]:
+    """The second round: drawn like the first, from the rows the first did not take."""
+    first = [(file, row) for file, row, _, _ in sample_rows(data_dir)]
+    return sample_rows(data_dir, SAMPLE_DRAWS_2, SEED_2, exclude=first)
 
 
 def load_labelled(data_dir: str | Path, labels_csv: str | Path) -> list[LabelledItem]:

@@ -6,7 +6,7 @@ wenzheng router cv FILE [--folds 5] [--json]
 wenzheng router status
 wenzheng router activate VERSION
 wenzheng router eval-territory [--json]
-wenzheng router eval-sensitive [--json] [--split test]
+wenzheng router eval-sensitive [--json] [--split dev|test|test2|all]
 wenzheng router load-lexicon [FILE]
 """
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
         sens = sub.add_parser("eval-sensitive", help="Precision/recall of the major-sensitive screen")
         sens.add_argument("--data-dir", type=Path, default=DATA_DIR)
-        sens.add_argument("--split", default="test", choices=["dev", "test", "all"])
+        sens.add_argument("--split", default="test", choices=["dev", "test", "test2", "all"])
         sens.add_argument("--json", action="store_true")
 
         lex = sub.add_parser("load-lexicon", help="Add the terms of a CSV (term,kind,weight) to the lexicon")
