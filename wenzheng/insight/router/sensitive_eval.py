@@ -4,7 +4,8 @@ The labels live in ``data/sensitive_labels.csv`` and point at rows of the shared
 carry message text. Each labelled row names its file, its 1-based data row (header excluded), the first
 12 hex digits of the sha1 of its 留言主题 cell (checked on load), the sampling stratum, the label
 (``major`` 1/0 and ``kind``) and the split (``dev`` was looked at while tuning the lexicon, ``test`` only
-evaluated at the end).
+evaluated at the end; ``test2`` is a second round, :func:`second_sample`, labelled by a second reader after
+the lexicon was frozen).
 
 Sampling (:func:`sample_rows`) is stratified over the 11,787 messages of ``messages_labelled.csv`` and
 ``messages_with_votes.csv``, each message falling in exactly one stratum:
